@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "FollowThrough",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "followthrough", targets: ["followthrough"]),
+        .library(name: "FollowThroughCore", targets: ["FollowThroughCore"]),
+        .library(name: "FollowThroughKit", targets: ["FollowThroughKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Pure core: CSV bytes → records → open recommendations → notices → messages.
+        // No files, no clock, no network.
+        .target(
+            name: "FollowThroughCore",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")]
+        ),
+        // libcurl, reached through a tiny C shim (curl_easy_setopt is variadic).
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // The shell: config, loading files, transports, state, the nightly run.
+        .target(
+            name: "FollowThroughKit",
+            dependencies: [
+                "FollowThroughCore",
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "followthrough",
+            dependencies: [
+                "FollowThroughKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FollowThroughCoreTests",
+            dependencies: ["FollowThroughCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FollowThroughKitTests",
+            dependencies: [
+                "FollowThroughKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

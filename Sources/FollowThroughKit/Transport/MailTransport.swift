@@ -1,0 +1,46 @@
+/// One message ready for delivery: its bytes and envelope.
+public struct OutgoingMessage: Sendable, Equatable {
+    public var messageID: String
+    public var kind: String
+    public var envelopeFrom: String
+    public var recipient: String
+    public var data: [UInt8]
+    public init(messageID: String, kind: String, envelopeFrom: String, recipient: String, data: [UInt8]) {
+        self.messageID = messageID; self.kind = kind; self.envelopeFrom = envelopeFrom
+        self.recipient = recipient; self.data = data
+    }
+}
+
+/// What happened to one message.
+public struct DeliveryOutcome: Sendable, Equatable {
+    public enum Status: String, Sendable { case delivered, failed }
+    public var messageID: String
+    public var recipient: String
+    public var status: Status
+    /// True when retrying cannot help (a 5xx reply).
+    public var permanent: Bool
+    public var attempts: Int
+    /// The server's last reply, e.g. `250 2.0.0 Ok: queued`, or the transport's own reason.
+    public var reply: String
+    public init(messageID: String, recipient: String, status: Status, permanent: Bool, attempts: Int, reply: String) {
+        self.messageID = messageID; self.recipient = recipient; self.status = status
+        self.permanent = permanent; self.attempts = attempts; self.reply = reply
+    }
+}
+
+/// A failure that makes the whole transport unusable (bad TLS, bad login, unwritable outbox):
+/// the run stops rather than trying every message.
+public struct TransportSetupError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A way to hand messages over: the outbox folder, SMTP via libcurl, or a recorder in tests.
+public struct MailTransport: Sendable {
+    public var name: String
+    /// Delivers every message, reporting each outcome as it happens; throws `TransportSetupError` when it cannot start.
+    public var deliver: @Sendable (_ messages: [OutgoingMessage], _ onOutcome: @Sendable (DeliveryOutcome) -> Void) throws -> Void
+    public init(name: String, deliver: @escaping @Sendable ([OutgoingMessage], @Sendable (DeliveryOutcome) -> Void) throws -> Void) {
+        self.name = name; self.deliver = deliver
+    }
+}

@@ -1,0 +1,1 @@
+print("followthrough: not implemented yet")
