@@ -1,0 +1,103 @@
+import Foundation
+
+/// Reads export date values into local date-times, by hand (no DateFormatter in the hot loop).
+///
+/// The ISO forms `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]` and `YYYY-MM-DDTHH:MM[:SS[.fff]]` are always
+/// accepted, optionally followed by `Z` or an offset (`+02:00`, `-0500`), which is then converted into the
+/// configured zone. A custom pattern (`M/d/yyyy h:mm a`) is tried first when one is configured.
+public struct DateParser: Sendable {
+    public let timeZone: TimeZone
+    public let pattern: DatePattern?
+
+    public init(timeZone: TimeZone, pattern: DatePattern? = nil) {
+        self.timeZone = timeZone
+        self.pattern = pattern
+    }
+
+    public func parse(_ text: String) -> LocalDateTime? {
+        var copy = text
+        return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func parse(_ raw: UnsafeRawBufferPointer) -> LocalDateTime? {
+        var bytes = raw
+        trimSpaces(&bytes)
+        if let pattern, let value = pattern.match(bytes) { return value }
+        return parseISO(bytes)
+    }
+
+    private func parseISO(_ b: UnsafeRawBufferPointer) -> LocalDateTime? {
+        guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D,
+              let y = num(b, 0, 4), let mo = num(b, 5, 2), let d = num(b, 8, 2),
+              let date = LocalDate(year: y, month: mo, day: d) else { return nil }
+        if b.count == 10 { return LocalDateTime(date: date) }
+        guard b[10] == 0x20 || b[10] == 0x54, b.count >= 16, b[13] == 0x3A,
+              let h = num(b, 11, 2), let mi = num(b, 14, 2), h < 24, mi < 60 else { return nil }
+        var i = 16
+        var s = 0
+        if i < b.count, b[i] == 0x3A {
+            guard let sec = num(b, i + 1, 2), sec < 61 else { return nil }
+            s = min(sec, 59)
+            i += 3
+            if i < b.count, b[i] == 0x2E || b[i] == 0x2C {  // fractional seconds, ignored
+                i += 1
+                while i < b.count, b[i] &- 48 < 10 { i += 1 }
+            }
+        }
+        let local = LocalDateTime(date: date, secondOfDay: Int32(h * 3600 + mi * 60 + s))
+        if i == b.count { return local }
+        guard let offset = parseOffset(b, from: i) else { return nil }
+        return convert(local, fromOffset: offset)
+    }
+
+    /// `Z`, `+HH`, `+HHMM`, `+HH:MM` (also with a space before) → seconds east of UTC.
+    private func parseOffset(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var i = start
+        if i < b.count, b[i] == 0x20 { i += 1 }
+        guard i < b.count else { return nil }
+        if b[i] == 0x5A || b[i] == 0x7A { return i + 1 == b.count ? 0 : nil }
+        guard b[i] == 0x2B || b[i] == 0x2D, let h = num(b, i + 1, 2), h <= 14 else { return nil }
+        let sign = b[i] == 0x2D ? -1 : 1
+        var j = i + 3
+        var m = 0
+        if j < b.count, b[j] == 0x3A { j += 1 }
+        if j < b.count {
+            guard let mm = num(b, j, 2), mm < 60, j + 2 == b.count else { return nil }
+            m = mm
+        }
+        return sign * (h * 3600 + m * 60)
+    }
+
+    /// Re-expresses a wall-clock time given at `offset` in the configured zone.
+    func convert(_ t: LocalDateTime, fromOffset offset: Int) -> LocalDateTime {
+        let utc = Int64(t.date.daysSinceEpoch) * 86_400 + Int64(t.secondOfDay) - Int64(offset)
+        return LocalDateTime(utcSeconds: utc, in: timeZone)
+    }
+}
+
+extension LocalDateTime {
+    /// The wall-clock time in `zone` at the instant `utcSeconds` after the epoch.
+    public init(utcSeconds: Int64, in zone: TimeZone) {
+        let local = utcSeconds + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utcSeconds))))
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        self.init(date: LocalDate(daysSinceEpoch: Int32(days)), secondOfDay: Int32(local - days * 86_400))
+    }
+}
+
+func num(_ b: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> Int? {
+    guard start >= 0, start + count <= b.count else { return nil }
+    var v = 0
+    for i in start..<(start + count) {
+        let c = b[i] &- 48
+        guard c < 10 else { return nil }
+        v = v * 10 + Int(c)
+    }
+    return v
+}
+
+func trimSpaces(_ b: inout UnsafeRawBufferPointer) {
+    var lo = 0, hi = b.count
+    while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
+    while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
+    if lo != 0 || hi != b.count { b = UnsafeRawBufferPointer(rebasing: b[lo..<hi]) }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Reads one export file chunk by chunk into a `DatasetBuilder`: CSV → rows → records or rejections.
+public struct ExportIngestor {
+    private var reader: ExportReader
+    private let decoder: RecordDecoder
+
+    public init(kind: ExportKind, file: String, options: ExportOptions, timeZone: TimeZone) {
+        reader = ExportReader(kind: kind, file: file, options: options)
+        decoder = RecordDecoder(kind: kind, options: options,
+                                dates: DateParser(timeZone: timeZone, pattern: options.datePattern))
+    }
+
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into builder: inout DatasetBuilder) throws {
+        let decoder = self.decoder
+        try reader.feed(chunk) { row in Self.take(row, decoder, &builder) }
+    }
+
+    public mutating func finish(into builder: inout DatasetBuilder) throws {
+        let decoder = self.decoder
+        try reader.finish { row in Self.take(row, decoder, &builder) }
+    }
+
+    /// Convenience for whole files held in memory.
+    public static func ingest(_ bytes: [UInt8], kind: ExportKind, file: String, options: ExportOptions = ExportOptions(),
+                              timeZone: TimeZone, into builder: inout DatasetBuilder) throws {
+        var ingestor = ExportIngestor(kind: kind, file: file, options: options, timeZone: timeZone)
+        try bytes.withUnsafeBytes { try ingestor.feed($0, into: &builder) }
+        try ingestor.finish(into: &builder)
+    }
+
+    private static func take(_ row: ExportRow, _ decoder: RecordDecoder, _ builder: inout DatasetBuilder) {
+        builder.countRow(decoder.kind)
+        do {
+            switch decoder.kind {
+            case .workOrders: builder.add(try decoder.workOrder(row))
+            case .recommendations: builder.add(try decoder.recommendation(row))
+            case .people: builder.add(try decoder.person(row))
+            }
+        } catch {
+            builder.reject(decoder.kind, line: row.line, error.message)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+/// Why a row was left out.
+public struct RowRejection: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Turns export rows into records, applying the configured value maps and date layout.
+public struct RecordDecoder: Sendable {
+    public let kind: ExportKind
+    let dates: DateParser
+    /// Per mappable column: lowercased file value → canonical value.
+    let valueMaps: [String: [String: String]]
+
+    public init(kind: ExportKind, options: ExportOptions, dates: DateParser) {
+        self.kind = kind
+        self.dates = dates
+        var maps: [String: [String: String]] = [:]
+        for (column, map) in options.values {
+            var lowered: [String: String] = [:]
+            for (from, to) in map { lowered[from.trimmingSpaces.lowercased()] = to }
+            maps[column] = lowered
+        }
+        self.valueMaps = maps
+    }
+
+    // Column positions, as in `ExportKind.columns`.
+    enum WO { static let id = 0, site = 1, siteName = 2, customer = 3, address = 4, tech = 5, status = 6, start = 7, completed = 8, resolves = 9 }
+    enum Rec { static let id = 0, workOrder = 1, site = 2, asset = 3, description = 4, priority = 5, value = 6, status = 7, created = 8, activity = 9, recommendedBy = 10, owner = 11, quote = 12 }
+    enum Ppl { static let id = 0, name = 1, email = 2, role = 3, manager = 4 }
+
+    public func workOrder(_ row: ExportRow) throws(RowRejection) -> WorkOrder {
+        let id = try required(row, WO.id)
+        let site = try required(row, WO.site)
+        let status: WorkOrderStatus = try enumValue(row, WO.status, required: true, WorkOrderStatus.init(rawValue:)) ?? .scheduled
+        let start: LocalDateTime? = try date(row, WO.start)
+        let tech = row.text(WO.tech)
+        if status == .scheduled {
+            if tech.isEmpty { throw RowRejection("missing technician_id (required for a scheduled work order)") }
+            if start == nil { throw RowRejection("missing scheduled_start (required for a scheduled work order)") }
+        }
+        let resolves = row.text(WO.resolves).split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        return WorkOrder(id: id, siteID: site, siteName: row.text(WO.siteName), customerName: row.text(WO.customer),
+                         siteAddress: row.text(WO.address), technicianID: tech, status: status, scheduledStart: start,
+                         completedAt: try date(row, WO.completed), resolves: resolves, line: row.line)
+    }
+
+    public func recommendation(_ row: ExportRow) throws(RowRejection) -> Recommendation {
+        let id = try required(row, Rec.id)
+        let site = try required(row, Rec.site)
+        let description = try required(row, Rec.description, trim: false)
+        let status: RecommendationStatus = try enumValue(row, Rec.status, required: true, RecommendationStatus.init(rawValue:)) ?? .open
+        let priority: Priority = try enumValue(row, Rec.priority, required: false, Priority.init(name:)) ?? .normal
+        guard let created = try date(row, Rec.created) else { throw RowRejection("missing created_at") }
+        let value = try money(row, Rec.value)
+        return Recommendation(
+            id: id, workOrderID: row.text(Rec.workOrder), siteID: site, asset: row.text(Rec.asset),
+            description: description, priority: priority, estimatedValueCents: value, status: status,
+            createdAt: created, lastActivityAt: try date(row, Rec.activity), recommendedBy: row.text(Rec.recommendedBy),
+            salesOwner: row.text(Rec.owner), quoteID: row.text(Rec.quote), line: row.line)
+    }
+
+    public func person(_ row: ExportRow) throws(RowRejection) -> Person {
+        let id = try required(row, Ppl.id)
+        let email = row.text(Ppl.email)
+        if !email.isEmpty, (try? MailAddress(displayName: nil, address: email)) == nil {
+            throw RowRejection("email '\(email.cleanedForReport)' is not a valid address")
+        }
+        let name = row.text(Ppl.name).replacingControlCharacters
+        let role: Role? = try enumValue(row, Ppl.role, required: false, Role.init(rawValue:))
+        return Person(id: id, name: name.isEmpty ? id : name, email: email, role: role,
+                      managerID: row.text(Ppl.manager), line: row.line)
+    }
+
+    // MARK: - Field helpers
+
+    private func required(_ row: ExportRow, _ column: Int, trim: Bool = true) throws(RowRejection) -> String {
+        let value = row.text(column)
+        if value.isEmpty { throw RowRejection("missing \(kind.columns[column])") }
+        return value
+    }
+
+    private func enumValue<E>(_ row: ExportRow, _ column: Int, required: Bool, _ parse: (String) -> E?) throws(RowRejection) -> E? {
+        let name = kind.columns[column]
+        let raw = row.text(column)
+        if raw.isEmpty {
+            if required { throw RowRejection("missing \(name)") }
+            return nil
+        }
+        let lowered = raw.lowercased()
+        let canonical = valueMaps[name]?[lowered] ?? lowered
+        if let value = parse(canonical.lowercased()) { return value }
+        let allowed: String
+        switch name {
+        case "priority": allowed = Priority.allCases.map(\.name).joined(separator: ", ")
+        case "role": allowed = Role.allCases.map(\.rawValue).joined(separator: ", ")
+        default:
+            allowed = kind == .workOrders ? WorkOrderStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                : RecommendationStatus.allCases.map(\.rawValue).joined(separator: ", ")
+        }
+        throw RowRejection("unknown \(name) '\(raw.cleanedForReport)' (expected \(allowed); map other values under [exports.\(kind.rawValue).values.\(name)])")
+    }
+
+    private func date(_ row: ExportRow, _ column: Int) throws(RowRejection) -> LocalDateTime? {
+        let bytes = row.bytes(column)
+        if bytes.isEmpty { return nil }
+        if let value = dates.parse(bytes) { return value }
+        let expected = dates.pattern.map { "'\($0.text)' or " } ?? ""
+        throw RowRejection("\(kind.columns[column]) '\(String(decoding: bytes, as: UTF8.self).cleanedForReport)' is not a date (expected \(expected)YYYY-MM-DD[ HH:MM[:SS]]; set date_format for other layouts)")
+    }
+
+    private func money(_ row: ExportRow, _ column: Int) throws(RowRejection) -> Int64? {
+        let bytes = row.bytes(column)
+        if bytes.isEmpty { return nil }
+        if let cents = parseCents(bytes) { return cents }
+        throw RowRejection("estimated_value '\(String(decoding: bytes, as: UTF8.self).cleanedForReport)' is not an amount (expected e.g. 4500 or 4500.00)")
+    }
+}
+
+/// Parses `1234`, `1234.5`, `1,234.56`, `$1,234.56` into cents.
+func parseCents(_ b: UnsafeRawBufferPointer) -> Int64? {
+    var cents: Int64 = 0
+    var fraction = -1
+    var sawDigit = false
+    for (i, c) in b.enumerated() {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            sawDigit = true
+            if fraction >= 0 {
+                fraction += 1
+                if fraction > 2 { continue }  // sub-cent digits are dropped
+            }
+            guard cents < Int64.max / 20 else { return nil }
+            cents = cents * 10 + Int64(c - 48)
+        case UInt8(ascii: "."):
+            guard fraction < 0 else { return nil }
+            fraction = 0
+        case UInt8(ascii: ","): guard fraction < 0, sawDigit else { return nil }
+        case UInt8(ascii: "$") where i == 0: break
+        default: return nil
+        }
+    }
+    guard sawDigit else { return nil }
+    for _ in 0..<(2 - max(0, min(fraction, 2))) { cents *= 10 }
+    return cents
+}
+
+extension String {
+    /// For quoting a bad value in a report: control characters shown as spaces, long values cut.
+    var cleanedForReport: String {
+        let cleaned = replacingControlCharacters
+        return cleaned.count > 60 ? String(cleaned.prefix(57)) + "..." : cleaned
+    }
+
+    /// CR, LF, tabs and other control characters replaced by spaces (names go into headers).
+    public var replacingControlCharacters: String {
+        guard unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029 }) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map {
+            $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029 ? " " : $0
+        }))
+    }
+}

@@ -1,0 +1,74 @@
+/// An open recommendation as a technician should hear of it before a visit.
+public struct OpenItem: Sendable, Equatable {
+    public var recommendation: Recommendation
+    public var ageDays: Int
+    public var daysSinceActivity: Int
+    public var recommendedBy: Person?
+    public var salesOwner: Person?
+}
+
+/// One scheduled visit and what is still open at its site.
+public struct VisitNotice: Sendable, Equatable {
+    public var workOrder: WorkOrder
+    public var site: Site
+    public var items: [OpenItem]
+    /// Open recommendations at the site older than `max_age_days`, counted only.
+    public var olderNotListed: Int
+}
+
+/// Tomorrow's visits of one technician, with the open recommendations at each site.
+public struct PreVisitSummary: Sendable, Equatable {
+    public var technician: Person
+    public var visits: [VisitNotice]
+    /// Visits in the window whose sites have nothing open.
+    public var otherVisits: Int
+}
+
+/// A field-generated lead nobody has touched for too long.
+public struct StaleLead: Sendable, Equatable {
+    public var recommendation: Recommendation
+    public var site: Site
+    public var ageDays: Int
+    public var daysSinceActivity: Int
+    public var recommendedBy: Person?
+    /// The next scheduled visit at the site after the as-of date, and its technician.
+    public var nextVisit: WorkOrder?
+    public var nextVisitTechnician: Person?
+}
+
+/// Who a digest goes to: a salesperson, or the shared sales inbox for leads without a known owner.
+public enum DigestRecipient: Sendable, Equatable {
+    case person(Person)
+    case salesInbox
+}
+
+/// One salesperson's stale leads, most important first.
+public struct StaleLeadDigest: Sendable, Equatable {
+    public var recipient: DigestRecipient
+    public var leads: [StaleLead]
+    /// Stale leads beyond `digest_limit`, counted with their total value.
+    public var moreCount: Int
+    public var moreValueCents: Int64
+    /// Stale leads older than `max_age_days`, counted with their total value.
+    public var tooOldCount: Int
+    public var tooOldValueCents: Int64
+}
+
+/// Figures for the run summary.
+public struct PlanStats: Sendable, Equatable {
+    public var recommendations = 0
+    public var open = 0
+    public var stale = 0
+    public var visitsInWindow = 0
+    public init() {}
+}
+
+/// Everything one night should send, before rendering.
+public struct Plan: Sendable, Equatable {
+    public var summaries: [PreVisitSummary] = []
+    public var digests: [StaleLeadDigest] = []
+    /// People who should have had a message but cannot be reached (not in people.csv, no email).
+    public var unreachable: [String] = []
+    public var stats = PlanStats()
+    public init() {}
+}

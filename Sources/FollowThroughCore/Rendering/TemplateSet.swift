@@ -1,0 +1,90 @@
+import Mustache
+
+/// The kinds of message FollowThrough sends; each has a subject, a text and an HTML template.
+public enum MessageKind: String, Sendable, CaseIterable {
+    case preVisit = "pre-visit"
+    case staleDigest = "stale-digest"
+
+    /// File names of this kind's templates, e.g. `pre-visit.subject.mustache`.
+    public var templateFiles: (subject: String, text: String, html: String) {
+        ("\(rawValue).subject.mustache", "\(rawValue).text.mustache", "\(rawValue).html.mustache")
+    }
+}
+
+/// A template that does not parse, located by file, line and column.
+public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var lineText: String
+    public var message: String
+    public var description: String {
+        "\(file):\(line):\(column): \(message)\n    \(lineText)\n    \(String(repeating: " ", count: max(0, column - 1)))^"
+    }
+}
+
+/// Parsed templates for every message kind. HTML templates escape values; subject and text do not.
+public struct TemplateSet: Sendable {
+    struct Trio: Sendable { var subject, text, html: MustacheTemplate }
+    let templates: [MessageKind: Trio]
+
+    static let textPragma = "{{% CONTENT_TYPE: TEXT}}"
+
+    /// Parses every template; `sources` maps a file name (e.g. `pre-visit.html.mustache`) to its text.
+    /// Throws the first missing or unparseable file, in a stable order. `folder` prefixes reported paths.
+    public init(sources: [String: String], folder: String = "") throws(TemplateError) {
+        var templates: [MessageKind: Trio] = [:]
+        for kind in MessageKind.allCases {
+            let files = kind.templateFiles
+            templates[kind] = Trio(
+                subject: try Self.parse(files.subject, sources, folder, html: false),
+                text: try Self.parse(files.text, sources, folder, html: false),
+                html: try Self.parse(files.html, sources, folder, html: true))
+        }
+        self.templates = templates
+    }
+
+    /// Every template file name the set needs.
+    public static var requiredFiles: [String] {
+        MessageKind.allCases.flatMap { [$0.templateFiles.subject, $0.templateFiles.text, $0.templateFiles.html] }
+    }
+
+    private static func parse(_ name: String, _ sources: [String: String], _ folder: String, html: Bool) throws(TemplateError) -> MustacheTemplate {
+        let path = folder.isEmpty ? name : "\(folder)/\(name)"
+        guard let text = sources[name] else {
+            throw TemplateError(file: path, line: 0, column: 0, lineText: "", message: "template file is missing (copy it from the templates/ folder that ships with FollowThrough)")
+        }
+        let prefix = html ? "" : textPragma
+        do {
+            return try MustacheTemplate(string: prefix + text)
+        } catch let error as MustacheTemplate.ParserError {
+            let onFirstLine = error.context.lineNumber == 1
+            let shift = onFirstLine ? prefix.count : 0
+            var lineText = error.context.line
+            if onFirstLine, lineText.hasPrefix(prefix) { lineText.removeFirst(prefix.count) }
+            throw TemplateError(file: path, line: error.context.lineNumber, column: max(1, error.context.columnNumber - shift),
+                                lineText: lineText, message: describe(error.error))
+        } catch {
+            throw TemplateError(file: path, line: 1, column: 1, lineText: "", message: "\(error)")
+        }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect?: return "section closed with the wrong name ({{/name}} must match its {{#name}})"
+        case .unfinishedName?: return "unfinished tag (a '{{' without its '}}')"
+        case .expectedSectionEnd?: return "section never closed (add the matching {{/name}})"
+        case .invalidSetDelimiter?: return "badly formed set-delimiter tag"
+        case .invalidConfigVariableSyntax?, .unrecognisedConfigVariable?: return "unknown pragma ({{% … }})"
+        default: return "template does not parse: \(error)"
+        }
+    }
+
+    /// Renders one kind's subject (on one line), text body and HTML body.
+    public func render(_ kind: MessageKind, _ context: [String: Any]) -> (subject: String, text: String, html: String) {
+        let trio = templates[kind]!
+        let subject = trio.subject.render(context).replacingControlCharacters
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        return (subject, trio.text.render(context), trio.html.render(context))
+    }
+}
