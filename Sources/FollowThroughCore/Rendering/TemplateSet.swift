@@ -18,6 +18,9 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     public var column: Int
     public var lineText: String
     public var message: String
+    public init(file: String, line: Int, column: Int, lineText: String, message: String) {
+        self.file = file; self.line = line; self.column = column; self.lineText = lineText; self.message = message
+    }
     public var description: String {
         "\(file):\(line):\(column): \(message)\n    \(lineText)\n    \(String(repeating: " ", count: max(0, column - 1)))^"
     }

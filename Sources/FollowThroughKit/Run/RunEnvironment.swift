@@ -1,0 +1,47 @@
+import FollowThroughCore
+import Foundation
+import Logging
+
+/// How a run ends, as cron sees it.
+public enum ExitStatus: Int32, Sendable {
+    case ok = 0
+    case deliveryFailures = 1
+    case configOrInput = 2
+    case locked = 3
+}
+
+/// The outside world a run touches, as values (live in production, fixed in tests).
+public struct RunEnvironment: Sendable {
+    /// Seconds since the epoch, now.
+    public var now: @Sendable () -> Int64
+    /// Builds the transport for this run; `outboxOverride` comes from `--outbox`.
+    public var makeTransport: @Sendable (_ config: Config, _ asOf: LocalDate, _ outboxOverride: String?, _ logger: Logger) throws -> MailTransport
+    /// Where the run report goes (stderr in production).
+    public var report: @Sendable (String) -> Void
+    /// Where command results go (stdout in production).
+    public var output: @Sendable (String) -> Void
+
+    public init(now: @escaping @Sendable () -> Int64,
+                makeTransport: @escaping @Sendable (Config, LocalDate, String?, Logger) throws -> MailTransport,
+                report: @escaping @Sendable (String) -> Void, output: @escaping @Sendable (String) -> Void) {
+        self.now = now; self.makeTransport = makeTransport; self.report = report; self.output = output
+    }
+
+    public static let live = RunEnvironment(
+        now: { Int64(Date().timeIntervalSince1970) },
+        makeTransport: TransportFactory.make,
+        report: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) },
+        output: { line in print(line) })
+}
+
+/// Chooses the transport the config (or `--outbox`) asks for.
+public enum TransportFactory {
+    public static func make(_ config: Config, _ asOf: LocalDate, _ outboxOverride: String?, _ logger: Logger) throws -> MailTransport {
+        if let outboxOverride { return OutboxTransport.live(directory: outboxOverride, asOf: asOf.description) }
+        switch config.mail.transport {
+        case .outbox(let directory): return OutboxTransport.live(directory: directory, asOf: asOf.description)
+        case .smtp:
+            throw ConfigError(file: config.file, message: "transport = \"smtp\" is not available in this build", hint: "use transport = \"outbox\"")
+        }
+    }
+}

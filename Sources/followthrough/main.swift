@@ -1,1 +1,0 @@
-print("followthrough: not implemented yet")
