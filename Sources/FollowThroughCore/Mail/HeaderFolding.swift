@@ -34,21 +34,57 @@ enum HeaderEncoding {
     }
 
     /// The words of a display name: atoms as they are, a quoted-string when the name holds
-    /// specials such as `,` `"` `.`, encoded-words when it is not plain ASCII or is very long.
+    /// specials such as `,` `"` `.`, and otherwise a mix of plain atoms and encoded-words.
+    ///
+    /// Runs of spaces are collapsed to one. In the mixed form, ASCII atoms stay plain and each run
+    /// of other words becomes as few encoded-words as possible, split between words when it must
+    /// be split (with the separating space inside the earlier word). This matters because decoders
+    /// disagree about whitespace between two adjacent encoded-words in a phrase: RFC 2047 says to
+    /// drop it, Python's `email` keeps it. Between an atom and an encoded-word everyone keeps it,
+    /// so only names with more than ~44 octets of consecutive non-ASCII words can decode with an
+    /// extra space in Python (never with a missing space in an RFC 2047 decoder).
     static func phraseWords(_ name: String) -> [String] {
-        if isPlain(name) {
-            if name.unicodeScalars.allSatisfy({ MailAddress.isAtext($0) || $0 == " " }) {
-                return name.split(separator: " ").map(String.init)
+        let collapsed = name.split(separator: " ").joined(separator: " ")
+        if isPlain(collapsed) {
+            if collapsed.unicodeScalars.allSatisfy({ MailAddress.isAtext($0) || $0 == " " }) {
+                return collapsed.split(separator: " ").map(String.init)
             }
             var quoted = "\""
-            for s in name.unicodeScalars {
+            for s in collapsed.unicodeScalars {
                 if s == "\"" || s == "\\" { quoted.unicodeScalars.append("\\") }
                 quoted.unicodeScalars.append(s)
             }
             quoted += "\""
             if quoted.utf8.count <= maxPlainWord { return [quoted] }
         }
-        return EncodedWord.encode(name)
+        var out: [String] = []
+        var run: [Substring] = []
+        func flushRun() {
+            guard !run.isEmpty else { return }
+            let maxBytes = 44  // one encoded-word holds 45 octets; keep room for a trailing space
+            var chunk = ""
+            for word in run {
+                let candidate = chunk.isEmpty ? String(word) : chunk + " " + word
+                if chunk.isEmpty || candidate.utf8.count <= maxBytes {
+                    chunk = candidate
+                } else {
+                    out += EncodedWord.encode(chunk + " ")
+                    chunk = String(word)
+                }
+            }
+            out += EncodedWord.encode(chunk)
+            run.removeAll()
+        }
+        for word in collapsed.split(separator: " ") {
+            if word.utf8.count <= maxPlainWord, !word.contains("=?"), word.unicodeScalars.allSatisfy(MailAddress.isAtext) {
+                flushRun()
+                out.append(String(word))
+            } else {
+                run.append(word)
+            }
+        }
+        flushRun()
+        return out
     }
 
     /// `Name: word word…` with CRLF+space folds before words that would pass `foldLimit`,

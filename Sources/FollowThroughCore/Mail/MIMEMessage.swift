@@ -36,6 +36,9 @@ public struct MIMEMessage: Sendable, Equatable {
     /// `isAllowedExtraHeaderName`) or that would duplicate or override a header this serialiser
     /// writes are dropped (`droppedExtraHeaderNames` lists them). The same message always gives
     /// the same bytes.
+    ///
+    /// Header lines are folded at 76 characters, except Message-ID, which is one unbreakable
+    /// token and stays on its line (under 270 characters, far below the 998 limit).
     public func serialized() -> [UInt8] {
         let crlf = "\r\n"
         var headers: [String] = []

@@ -36,11 +36,14 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(MailAddressError) {
         func fail(_ reason: String) -> MailAddressError { MailAddressError(text: text, reason: reason) }
 
-        if let bad = text.unicodeScalars.first(where: MailAddress.isControl) {
+        if let bad = text.unicodeScalars.first(where: { $0 == "\r" || $0 == "\n" }) {
             throw fail(MailAddress.describeControl(bad))
         }
         let trimmed = MailAddress.trimmingSpaces(text)
         if trimmed.isEmpty { throw fail("it is empty") }
+        if let bad = trimmed.unicodeScalars.first(where: MailAddress.isControl) {
+            throw fail(MailAddress.describeControl(bad))
+        }
 
         let scalars = Array(trimmed.unicodeScalars)
         // Find the '<' that starts the angle-addr, outside any quoted string.
