@@ -208,5 +208,18 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
 public struct MailAddressError: Error, Equatable, Sendable, CustomStringConvertible {
     public let text: String
     public let reason: String
-    public var description: String { "'\(text)' is not a usable email address: \(reason)" }
+    /// Control characters in `text` are shown escaped (`\r`, `\n`, `\u{…}`), so logging an error
+    /// cannot itself inject lines.
+    public var description: String {
+        var shown = ""
+        for s in text.unicodeScalars {
+            switch s {
+            case "\r": shown += "\\r"
+            case "\n": shown += "\\n"
+            case "\t": shown += "\\t"
+            default: shown += MailAddress.isControl(s) ? "\\u{\(String(s.value, radix: 16))}" : String(s)
+            }
+        }
+        return "'\(shown)' is not a usable email address: \(reason)"
+    }
 }

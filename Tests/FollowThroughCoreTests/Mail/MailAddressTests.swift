@@ -90,6 +90,8 @@ struct MailAddressTests {
         #expect(reason("a@b@c.d").contains("more than one '@'"))
         #expect(reason("a b@c.d").contains("space"))
         #expect(reason("a@nodot").contains("no dot"))
+        let error = MailAddressError(text: "Evil\r\nBcc: x@y.z", reason: "r")
+        #expect(error.description == "'Evil\\r\\nBcc: x@y.z' is not a usable email address: r")
     }
 
     @Test func initFromPartsValidates() throws {
