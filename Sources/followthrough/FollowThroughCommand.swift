@@ -45,9 +45,12 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Render and list what would be sent to whom; send nothing.")
     var dryRun = false
 
+    @Option(name: .customLong("plan-out"), help: "Also write who gets which recommendations, by id, as JSON to this file.")
+    var planOut: String?
+
     func run() throws {
         let job = NightlyJob(environment: .live, logger: common.logger())
-        let status = job.run(RunRequest(configPath: common.config, asOf: asOf, outbox: outbox, dryRun: dryRun))
+        let status = job.run(RunRequest(configPath: common.config, asOf: asOf, outbox: outbox, dryRun: dryRun, planOut: planOut))
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 }

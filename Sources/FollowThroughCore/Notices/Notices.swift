@@ -49,6 +49,8 @@ public struct StaleLeadDigest: Sendable, Equatable {
     /// Stale leads beyond `digest_limit`, counted with their total value.
     public var moreCount: Int
     public var moreValueCents: Int64
+    /// Ids of the leads beyond the limit, in order (kept for the audit file, not rendered).
+    public var moreIDs: [String]
     /// Stale leads older than `max_age_days`, counted with their total value.
     public var tooOldCount: Int
     public var tooOldValueCents: Int64

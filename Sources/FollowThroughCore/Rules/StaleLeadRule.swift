@@ -34,6 +34,7 @@ extension Planner {
                                      nextVisitTechnician: visit.flatMap { dataset.people[$0.technicianID] })
                 },
                 moreCount: more.count, moreValueCents: more.reduce(0) { $0 + ($1.estimatedValueCents ?? 0) },
+                moreIDs: more.map(\.id),
                 tooOldCount: tooOld.count, tooOldValueCents: tooOld.reduce(0) { $0 + ($1.estimatedValueCents ?? 0) }))
         }
     }

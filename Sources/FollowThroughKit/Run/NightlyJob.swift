@@ -8,8 +8,10 @@ public struct RunRequest: Sendable {
     public var asOf: LocalDate?
     public var outbox: String?
     public var dryRun: Bool
-    public init(configPath: String, asOf: LocalDate? = nil, outbox: String? = nil, dryRun: Bool = false) {
-        self.configPath = configPath; self.asOf = asOf; self.outbox = outbox; self.dryRun = dryRun
+    /// Where to write the plan's audit JSON, if anywhere.
+    public var planOut: String?
+    public init(configPath: String, asOf: LocalDate? = nil, outbox: String? = nil, dryRun: Bool = false, planOut: String? = nil) {
+        self.configPath = configPath; self.asOf = asOf; self.outbox = outbox; self.dryRun = dryRun; self.planOut = planOut
     }
 }
 
@@ -33,6 +35,14 @@ public struct NightlyJob: Sendable {
             return error.status
         }
         reportInput(prepared)
+        if let planOut = request.planOut {
+            do {
+                try PlanAudit(plan: prepared.plan, asOf: prepared.asOf).json().write(to: URL(fileURLWithPath: planOut), options: .atomic)
+            } catch {
+                environment.report("followthrough: \(planOut): cannot write the plan (\(error.localizedDescription))")
+                return .configOrInput
+            }
+        }
         let outgoing = prepared.messages.map { message in
             OutgoingMessage(messageID: message.mime.messageID, kind: message.kind.rawValue,
                             envelopeFrom: prepared.config.mail.from.address, recipient: message.recipient.address,
