@@ -48,9 +48,16 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("plan-out"), help: "Also write who gets which recommendations, by id, as JSON to this file.")
     var planOut: String?
 
+    @Flag(help: "Render this date's messages afresh and send them all again, even those already delivered (new Message-IDs).")
+    var resend = false
+
+    @Option(name: .customLong("summary-json"), help: "Write the run's summary (counts read, rejected, messages by kind, delivered, failed) as JSON to this file.")
+    var summaryJSON: String?
+
     func run() throws {
-        let job = NightlyJob(environment: .live, logger: common.logger())
-        let status = job.run(RunRequest(configPath: common.config, asOf: asOf, outbox: outbox, dryRun: dryRun, planOut: planOut))
+        let job = NightlyJob(environment: .live, logger: common.logger(), hooks: .fromEnvironment())
+        let status = job.run(RunRequest(configPath: common.config, asOf: asOf, outbox: outbox, dryRun: dryRun, planOut: planOut,
+                                        resend: resend, summaryJSON: summaryJSON))
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 }

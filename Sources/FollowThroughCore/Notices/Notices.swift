@@ -5,6 +5,8 @@ public struct OpenItem: Sendable, Equatable {
     public var daysSinceActivity: Int
     public var recommendedBy: Person?
     public var salesOwner: Person?
+    /// Earlier delivered pre-visit summaries that listed it.
+    public var reminders: ReminderHistory = .none
 }
 
 /// One scheduled visit and what is still open at its site.
@@ -22,6 +24,8 @@ public struct PreVisitSummary: Sendable, Equatable {
     public var visits: [VisitNotice]
     /// Visits in the window whose sites have nothing open.
     public var otherVisits: Int
+    /// Status changes of this technician's own recommendations, not yet told.
+    public var updates: [StatusChange] = []
 }
 
 /// A field-generated lead nobody has touched for too long.
@@ -34,6 +38,8 @@ public struct StaleLead: Sendable, Equatable {
     /// The next scheduled visit at the site after the as-of date, and its technician.
     public var nextVisit: WorkOrder?
     public var nextVisitTechnician: Person?
+    /// Earlier delivered digests that listed this lead.
+    public var priorDigests: Int = 0
 }
 
 /// Who a digest goes to: a salesperson, or the shared sales inbox for leads without a known owner.
@@ -54,6 +60,8 @@ public struct StaleLeadDigest: Sendable, Equatable {
     /// Stale leads older than `max_age_days`, counted with their total value.
     public var tooOldCount: Int
     public var tooOldValueCents: Int64
+    /// Leads of the people this recipient manages that sat in too many digests.
+    public var escalations: [EscalatedLead] = []
 }
 
 /// Figures for the run summary.
@@ -69,6 +77,8 @@ public struct PlanStats: Sendable, Equatable {
 public struct Plan: Sendable, Equatable {
     public var summaries: [PreVisitSummary] = []
     public var digests: [StaleLeadDigest] = []
+    /// News for technicians who get no pre-visit summary tonight.
+    public var leadUpdates: [LeadUpdateNotice] = []
     /// People who should have had a message but cannot be reached (not in people.csv, no email).
     public var unreachable: [String] = []
     public var stats = PlanStats()

@@ -3,9 +3,12 @@ public struct NoticeContexts: Sendable {
     public let asOf: LocalDate
     public let settings: RuleSettings
     public var currencySymbol = "$"
+    /// Shown in escalation sections (`escalate_after_digests`).
+    public var escalateAfterDigests = 4
 
-    public init(asOf: LocalDate, settings: RuleSettings, currencySymbol: String = "$") {
+    public init(asOf: LocalDate, settings: RuleSettings, currencySymbol: String = "$", escalateAfterDigests: Int = 4) {
         self.asOf = asOf; self.settings = settings; self.currencySymbol = currencySymbol
+        self.escalateAfterDigests = escalateAfterDigests
     }
 
     var windowLabel: String {
@@ -31,7 +34,7 @@ public struct NoticeContexts: Sendable {
             "other_visits": summary.otherVisits,
             "other_visits_text": summary.otherVisits > 0 ? Formatting.count(summary.otherVisits, "other visit") : "",
             "visits": summary.visits.map(visit),
-        ])
+        ].merging(updateVariables(summary.updates)) { $1 })
     }
 
     func visit(_ v: VisitNotice) -> [String: Any] {
@@ -64,7 +67,7 @@ public struct NoticeContexts: Sendable {
             "sales_owner": i.salesOwner?.name ?? r.salesOwner,
             "has_sales_owner": !(i.salesOwner?.name ?? r.salesOwner).isEmpty,
             "days_since_activity": i.daysSinceActivity,
-        ]) { $1 })
+        ].merging(reminderVariables(i.reminders)) { $1 }) { $1 })
     }
 
     public func staleDigest(_ d: StaleLeadDigest) -> [String: Any] {
@@ -88,7 +91,9 @@ public struct NoticeContexts: Sendable {
             "too_old_count": d.tooOldCount,
             "too_old_value": Formatting.moneyShort(d.tooOldValueCents, symbol: currencySymbol),
             "max_age_days": settings.maxAgeDays,
-        ])
+            "has_leads": total > 0,
+            "escalate_after_digests": escalateAfterDigests,
+        ].merging(escalationVariables(d.escalations, afterDigests: escalateAfterDigests)) { $1 })
     }
 
     func lead(_ l: StaleLead) -> [String: Any] {
@@ -111,7 +116,7 @@ public struct NoticeContexts: Sendable {
             "recommended_by": l.recommendedBy?.name ?? r.recommendedBy,
             "owner_id": r.salesOwner,
             "next_visit": next,
-        ]) { $1 })
+        ].merging(digestCountVariables(l.priorDigests)) { $1 }) { $1 })
     }
 
     /// Variables every recommendation has, in both kinds of message.

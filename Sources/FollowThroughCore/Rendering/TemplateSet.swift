@@ -4,6 +4,7 @@ import Mustache
 public enum MessageKind: String, Sendable, CaseIterable {
     case preVisit = "pre-visit"
     case staleDigest = "stale-digest"
+    case leadUpdate = "lead-update"
 
     /// File names of this kind's templates, e.g. `pre-visit.subject.mustache`.
     public var templateFiles: (subject: String, text: String, html: String) {

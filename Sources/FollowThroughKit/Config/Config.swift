@@ -31,6 +31,8 @@ public struct Config: Sendable {
     public var timeZone: TimeZone
     public var exports: [ExportKind: ExportSource]
     public var rules: RuleSettings
+    /// `[rules]` retry_days, send_updates, escalate_after_digests.
+    public var followUp: FollowUpSettings = FollowUpSettings()
     /// A file with more rejected rows than this share stops the run.
     public var maxRejectedPercent: Double
     public var templatesDirectory: String

@@ -6,7 +6,8 @@ import TOMLKit
 public enum ConfigLoader {
     static let topKeys: Set = ["timezone", "exports", "rules", "mail", "templates_dir", "state_path", "max_rejected_percent"]
     static let exportKeys: Set = ["path", "delimiter", "date_format", "columns", "values"]
-    static let ruleKeys: Set = ["lookahead_days", "stale_after_days", "digest_limit", "max_age_days"]
+    static let ruleKeys: Set = ["lookahead_days", "stale_after_days", "digest_limit", "max_age_days",
+                                "retry_days", "send_updates", "escalate_after_digests"]
     static let mailKeys: Set = ["from", "sales_inbox", "transport", "outbox_dir", "currency_symbol", "smtp_url", "tls",
                                 "ca_file", "helo_name", "username", "password_env", "password_file", "envelope_from",
                                 "max_connections", "max_per_minute", "connect_timeout_seconds", "message_timeout_seconds",
@@ -63,6 +64,12 @@ struct ConfigReader {
         return i
     }
 
+    func bool(_ table: TOMLTable, _ key: String, _ section: String) throws(ConfigError) -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let b = value.bool else { throw fail("\(section) \(key) must be true or false (no quotes)") }
+        return b
+    }
+
     func number(_ table: TOMLTable, _ key: String, _ section: String) throws(ConfigError) -> Double? {
         guard let value = table[key] else { return nil }
         if let i = value.int, i >= 0 { return Double(i) }
@@ -88,14 +95,17 @@ struct ConfigReader {
             exports[kind] = try export(kind, t)
         }
         let rules = try readRules(root)
+        let followUp = try readFollowUp(root)
         let percent = try number(root, "max_rejected_percent", "") ?? 1
         let templates = resolve(try string(root, "templates_dir", "") ?? "templates")
         let statePath = resolve(try string(root, "state_path", "") ?? "followthrough-state.sqlite")
         guard let mailTable = root["mail"]?.table else {
             throw fail("missing [mail] section", "add [mail] with from, sales_inbox and transport")
         }
-        return Config(file: file, folder: folder, timeZone: zone, exports: exports, rules: rules, maxRejectedPercent: percent,
-                      templatesDirectory: templates, mail: try readMail(mailTable), statePath: statePath)
+        var config = Config(file: file, folder: folder, timeZone: zone, exports: exports, rules: rules, maxRejectedPercent: percent,
+                            templatesDirectory: templates, mail: try readMail(mailTable), statePath: statePath)
+        config.followUp = followUp
+        return config
     }
 
     func export(_ kind: ExportKind, _ t: TOMLTable) throws(ConfigError) -> ExportSource {
@@ -157,6 +167,15 @@ struct ConfigReader {
         rules.digestLimit = try int(t, "digest_limit", "[rules]", min: 1) ?? rules.digestLimit
         rules.maxAgeDays = try int(t, "max_age_days", "[rules]", min: 1) ?? rules.maxAgeDays
         return rules
+    }
+
+    func readFollowUp(_ root: TOMLTable) throws(ConfigError) -> FollowUpSettings {
+        var settings = FollowUpSettings()
+        guard let t = root["rules"]?.table else { return settings }
+        settings.retryDays = try int(t, "retry_days", "[rules]", min: 0) ?? settings.retryDays
+        settings.sendUpdates = try bool(t, "send_updates", "[rules]") ?? settings.sendUpdates
+        settings.escalateAfterDigests = try int(t, "escalate_after_digests", "[rules]", min: 1) ?? settings.escalateAfterDigests
+        return settings
     }
 
     func address(_ t: TOMLTable, _ key: String) throws(ConfigError) -> MailAddress {

@@ -10,8 +10,14 @@ public struct RunRequest: Sendable {
     public var dryRun: Bool
     /// Where to write the plan's audit JSON, if anywhere.
     public var planOut: String?
-    public init(configPath: String, asOf: LocalDate? = nil, outbox: String? = nil, dryRun: Bool = false, planOut: String? = nil) {
+    /// Render tonight's messages afresh and send them all again, even those already delivered.
+    public var resend: Bool
+    /// Where to write the run's JSON summary, if anywhere.
+    public var summaryJSON: String?
+    public init(configPath: String, asOf: LocalDate? = nil, outbox: String? = nil, dryRun: Bool = false, planOut: String? = nil,
+                resend: Bool = false, summaryJSON: String? = nil) {
         self.configPath = configPath; self.asOf = asOf; self.outbox = outbox; self.dryRun = dryRun; self.planOut = planOut
+        self.resend = resend; self.summaryJSON = summaryJSON
     }
 }
 
@@ -19,57 +25,133 @@ public struct RunRequest: Sendable {
 public struct NightlyJob: Sendable {
     public let environment: RunEnvironment
     public let logger: Logger
+    /// Hidden test settings (see `TestHooks`); empty unless the integration tests set them.
+    public var hooks: TestHooks
 
-    public init(environment: RunEnvironment, logger: Logger) {
+    public init(environment: RunEnvironment, logger: Logger, hooks: TestHooks = TestHooks()) {
         self.environment = environment
         self.logger = logger
+        self.hooks = hooks
     }
 
+    /// The run: lock, load, outbox step (render and store in one transaction), deliver recording each outcome, finish.
     public func run(_ request: RunRequest) -> ExitStatus {
-        let prepared: PreparedRun
-        do {
-            let config = try RunPreparation.loadConfig(request.configPath)
-            prepared = try RunPreparation.prepare(config: config, asOf: request.asOf, now: environment.now())
-        } catch {
-            environment.report("followthrough: \(error.message)")
-            return error.status
+        let started = environment.now()
+        var summary = RunSummary(asOf: request.asOf?.description ?? "", startedAt: started, exitStatus: .ok)
+        summary.dry_run = request.dryRun
+        summary.resend = request.resend
+        let config: Config
+        do { config = try RunPreparation.loadConfig(request.configPath) } catch {
+            return fail(error.message, error.status, &summary, request)
         }
-        reportInput(prepared)
+        var lock: RunLock?
+        if !request.dryRun {
+            do { lock = try RunLock.acquire(path: RunLock.path(forState: config.statePath)) } catch {
+                if case .held = error {
+                    environment.report("followthrough: \(error)")
+                    return .locked  // no summary: the run holding the lock writes its own
+                }
+                return fail(error.description, .configOrInput, &summary, request)
+            }
+        }
+        defer { lock?.release() }
+        let loaded: LoadedRun
+        do { loaded = try RunPreparation.load(config: config, asOf: request.asOf, now: started) } catch {
+            return fail(error.message, error.status, &summary, request)
+        }
+        summary.as_of = loaded.asOf.description
+        summary.add(loaded)
         if let planOut = request.planOut {
             do {
-                try PlanAudit(plan: prepared.plan, asOf: prepared.asOf).json().write(to: URL(fileURLWithPath: planOut), options: .atomic)
+                try PlanAudit(plan: loaded.plan, asOf: loaded.asOf).json().write(to: URL(fileURLWithPath: planOut), options: .atomic)
             } catch {
-                environment.report("followthrough: \(planOut): cannot write the plan (\(error.localizedDescription))")
-                return .configOrInput
+                return fail("\(planOut): cannot write the plan (\(error.localizedDescription))", .configOrInput, &summary, request)
             }
         }
-        let outgoing = prepared.messages.map { message in
-            OutgoingMessage(messageID: message.mime.messageID, kind: message.kind.rawValue,
-                            envelopeFrom: prepared.config.mail.from.address, recipient: message.recipient.address,
-                            data: message.mime.serialized())
+        let store: StateStore
+        let runID: Int64
+        let outbox: OutboxPreparation
+        let problems = ProblemList()
+        do {
+            if request.dryRun {
+                store = try StateStore.openExisting(path: config.statePath) ?? StateStore.inMemory()
+                runID = 0
+            } else {
+                store = try StateStore.open(path: config.statePath)
+                runID = try store.beginRun(asOf: loaded.asOf, now: started, pid: getpid(), resend: request.resend)
+            }
+            let outboxRequest = OutboxRequest(
+                runID: runID, asOf: loaded.asOf, dataset: loaded.dataset, plan: loaded.plan, settings: config.followUp,
+                resend: request.resend, now: started, envelopeFrom: config.mail.from.address,
+                compose: { plan, generation in
+                    let composed = RunPreparation.composer(loaded, now: started, resendGeneration: generation).compose(plan)
+                    problems.add(composed.problems)
+                    return composed.messages
+                })
+            outbox = request.dryRun ? try store.rehearseOutbox(outboxRequest) : try store.prepareOutbox(outboxRequest)
+        } catch {
+            return fail("\(error)", .configOrInput, &summary, request)
         }
+        summary.add(outbox)
+        reportInput(loaded, problems: loaded.plan.unreachable + problems.list, outbox: outbox)
         if request.dryRun {
-            for message in prepared.messages {
-                environment.output("would send \(message.kind.rawValue) to \(message.recipient): \(message.mime.subject)")
+            for entry in outbox.deliverable {
+                environment.output("would send \(entry.message.kind) to \(entry.message.recipient) (as of \(entry.asOf))")
             }
-            environment.report("followthrough: dry run: \(outgoing.count) message(s) rendered, nothing sent")
+            environment.report("followthrough: dry run: \(outbox.deliverable.count) message(s) to deliver, nothing sent or recorded")
+            write(summary, to: request.summaryJSON)
             return .ok
         }
         let transport: MailTransport
         do {
-            transport = try environment.makeTransport(prepared.config, prepared.asOf, request.outbox, logger)
+            transport = try hooks.transport ?? environment.makeTransport(config, loaded.asOf, request.outbox, logger)
         } catch {
-            environment.report("followthrough: \(error)")
-            return .configOrInput
+            return finish(store, runID, error: "\(error)", .configOrInput, &summary, request, pending: outbox.deliverable.count)
         }
-        let tally = DeliveryTally()
+        summary.transport = transport.name
+        let delivery = StatefulDelivery(store: store, runID: runID, now: environment.now,
+                                        delayBeforeRecordingMs: hooks.deliveryDelayMs, report: environment.report)
+        let outcomes: [DeliveryOutcome]
+        do { outcomes = try delivery.deliver(outbox.deliverable, via: transport) } catch {
+            return finish(store, runID, error: "\(error)", .configOrInput, &summary, request, pending: outbox.deliverable.count)
+        }
+        summary.add(outcomes, entries: outbox.deliverable)
+        let status = reportDelivery(outcomes, expected: outbox.deliverable.count, transport: transport.name)
+        return finish(store, runID, error: nil, status, &summary, request, pending: summary.no_outcome)
+    }
+
+    /// A run that stopped before the state was opened: report, write the summary, return the status.
+    func fail(_ message: String, _ status: ExitStatus, _ summary: inout RunSummary, _ request: RunRequest) -> ExitStatus {
+        environment.report("followthrough: \(message)")
+        summary.exit_status = status.rawValue
+        summary.error = message
+        summary.finished_at = environment.now()
+        write(summary, to: request.summaryJSON)
+        return status
+    }
+
+    /// Records the end of the run in the state and writes the summary.
+    func finish(_ store: StateStore, _ runID: Int64, error: String?, _ status: ExitStatus, _ summary: inout RunSummary,
+                _ request: RunRequest, pending: Int) -> ExitStatus {
+        if let error { environment.report("followthrough: \(error)") }
+        summary.exit_status = status.rawValue
+        summary.error = error
+        summary.finished_at = environment.now()
+        let json = String(decoding: summary.json(), as: UTF8.self)
         do {
-            try transport.deliver(outgoing) { outcome in tally.add(outcome) }
+            try store.finishRun(runID, now: summary.finished_at!, pending: pending, exitStatus: status.rawValue, summary: json)
         } catch {
             environment.report("followthrough: \(error)")
-            return .configOrInput
         }
-        return reportDelivery(tally.outcomes, expected: outgoing.count, transport: transport.name)
+        write(summary, to: request.summaryJSON)
+        return status
+    }
+
+    func write(_ summary: RunSummary, to path: String?) {
+        guard let path else { return }
+        do { try summary.json().write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            environment.report("followthrough: \(path): cannot write the run summary (\(error.localizedDescription))")
+        }
     }
 
     /// Validates config, templates and exports, prints the data-quality report and what a run would send.
@@ -102,17 +184,25 @@ public struct NightlyJob: Sendable {
         return "\(Formatting.count(summaries, "pre-visit summary", "pre-visit summaries")), \(Formatting.count(digests, "stale-lead digest"))"
     }
 
-    func reportInput(_ prepared: PreparedRun) {
+    func reportInput(_ loaded: LoadedRun, problems: [String], outbox: OutboxPreparation) {
         let limit = 20
-        for issue in prepared.report.rejections.prefix(limit) { environment.report("followthrough: row left out: \(issue)") }
-        let rejected = prepared.report.files.reduce(0) { $0 + $1.rejected }
+        for issue in loaded.report.rejections.prefix(limit) { environment.report("followthrough: row left out: \(issue)") }
+        let rejected = loaded.report.files.reduce(0) { $0 + $1.rejected }
         if rejected > limit { environment.report("followthrough: … and \(rejected - limit) more rows left out (run `followthrough check` for the full list)") }
-        for issue in prepared.report.warnings.prefix(limit) { environment.report("followthrough: warning: \(issue)") }
-        for problem in prepared.problems { environment.report("followthrough: warning: \(problem)") }
-        let counts = prepared.report.files.map { "\($0.file) \($0.rows) rows (\($0.rejected) rejected)" }.joined(separator: ", ")
-        let s = prepared.plan.stats
-        environment.report("followthrough: as of \(prepared.asOf): read \(counts)")
-        environment.report("followthrough: \(s.open) open recommendations, \(s.stale) stale, \(s.visitsInWindow) visits in the window; \(countByKind(prepared.messages)) to send")
+        for issue in loaded.report.warnings.prefix(limit) { environment.report("followthrough: warning: \(issue)") }
+        for problem in problems { environment.report("followthrough: warning: \(problem)") }
+        let counts = loaded.report.files.map { "\($0.file) \($0.rows) rows (\($0.rejected) rejected)" }.joined(separator: ", ")
+        let s = loaded.plan.stats
+        environment.report("followthrough: as of \(loaded.asOf): read \(counts)")
+        let kinds = outbox.tonightByKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        environment.report("followthrough: \(s.open) open recommendations, \(s.stale) stale, \(s.visitsInWindow) visits in the window; tonight: \(kinds.isEmpty ? "no messages" : kinds)")
+        if outbox.firstRun { environment.report("followthrough: first run on this state: recommendation statuses recorded, no updates announced") }
+        var state: [String] = ["\(outbox.storedByKind.values.reduce(0, +)) rendered and stored now"]
+        if outbox.alreadyDelivered > 0 { state.append("\(outbox.alreadyDelivered) already delivered by an earlier run (not sent again; --resend forces it)") }
+        if outbox.retriedFromEarlier > 0 { state.append("\(outbox.retriedFromEarlier) retried from earlier nights") }
+        if outbox.superseded > 0 { state.append("\(outbox.superseded) superseded") }
+        if outbox.expired > 0 { state.append("\(outbox.expired) given up after retry_days") }
+        environment.report("followthrough: outbox: \(state.joined(separator: ", ")); \(outbox.deliverable.count) to deliver")
     }
 
     func reportDelivery(_ outcomes: [DeliveryOutcome], expected: Int, transport: String) -> ExitStatus {
@@ -129,10 +219,10 @@ public struct NightlyJob: Sendable {
     }
 }
 
-/// Collects outcomes reported from transport threads.
-final class DeliveryTally: @unchecked Sendable {
+/// Rendering problems collected while composing.
+final class ProblemList: @unchecked Sendable {
     private let lock = NSLock()
-    private var list: [DeliveryOutcome] = []
-    func add(_ outcome: DeliveryOutcome) { lock.withLock { list.append(outcome) } }
-    var outcomes: [DeliveryOutcome] { lock.withLock { list } }
+    private var items: [String] = []
+    func add(_ more: [String]) { lock.withLock { items += more } }
+    var list: [String] { lock.withLock { items } }
 }

@@ -20,13 +20,24 @@ public struct PreparedRun: Sendable {
     public var problems: [String]
 }
 
+/// Config, templates, data, its quality and the plan, before the state and rendering.
+public struct LoadedRun: Sendable {
+    public var config: Config
+    public var asOf: LocalDate
+    public var dataset: Dataset
+    public var report: DataQualityReport
+    public var plan: Plan
+    public var templates: TemplateSet
+}
+
 /// Loads config, templates and exports, applies the rules and renders; refuses input it cannot trust.
 public enum RunPreparation {
     public static func loadConfig(_ path: String) throws(RunFailure) -> Config {
         do { return try ConfigLoader.load(path: path) } catch { throw RunFailure(message: error.description, status: .configOrInput) }
     }
 
-    public static func prepare(config: Config, asOf requested: LocalDate?, now: Int64) throws(RunFailure) -> PreparedRun {
+    /// Loads templates and exports and applies the rules; refuses input it cannot trust. Renders nothing yet.
+    public static func load(config: Config, asOf requested: LocalDate?, now: Int64) throws(RunFailure) -> LoadedRun {
         let templates: TemplateSet
         do { templates = try TemplateLoader.load(directory: config.templatesDirectory) } catch {
             throw RunFailure(message: error.description, status: .configOrInput)
@@ -41,13 +52,26 @@ public enum RunPreparation {
         }
         let asOf = requested ?? LocalDateTime(utcSeconds: now, in: config.timeZone).date
         let plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
-        let composer = MessageComposer(
-            templates: templates,
-            contexts: NoticeContexts(asOf: asOf, settings: config.rules, currencySymbol: config.mail.currencySymbol),
+        return LoadedRun(config: config, asOf: asOf, dataset: loaded.dataset, report: loaded.report, plan: plan, templates: templates)
+    }
+
+    /// The composer for a loaded run; `resendGeneration` > 0 gives fresh Message-IDs (`--resend`).
+    public static func composer(_ run: LoadedRun, now: Int64, resendGeneration: Int = 0) -> MessageComposer {
+        let config = run.config
+        return MessageComposer(
+            templates: run.templates,
+            contexts: NoticeContexts(asOf: run.asOf, settings: config.rules, currencySymbol: config.mail.currencySymbol,
+                                     escalateAfterDigests: config.followUp.escalateAfterDigests),
             from: config.mail.from, salesInbox: config.mail.salesInbox, date: now,
-            utcOffsetSeconds: config.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(now))))
-        let composed = composer.compose(plan)
-        return PreparedRun(config: config, asOf: asOf, dataset: loaded.dataset, report: loaded.report, plan: plan,
-                           messages: composed.messages, problems: plan.unreachable + composed.problems)
+            utcOffsetSeconds: config.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(now))),
+            resendGeneration: resendGeneration)
+    }
+
+    /// Loads and renders without the state (what `check` shows).
+    public static func prepare(config: Config, asOf requested: LocalDate?, now: Int64) throws(RunFailure) -> PreparedRun {
+        let run = try load(config: config, asOf: requested, now: now)
+        let composed = composer(run, now: now).compose(run.plan)
+        return PreparedRun(config: config, asOf: run.asOf, dataset: run.dataset, report: run.report, plan: run.plan,
+                           messages: composed.messages, problems: run.plan.unreachable + composed.problems)
     }
 }

@@ -1,0 +1,39 @@
+/// Adds what the state store knows to a night's plan: reminder history, digest counts, escalations and
+/// updates for technicians. Pure: the facts come in.
+public struct FollowUp: Sendable {
+    public let settings: FollowUpSettings
+    public init(settings: FollowUpSettings) { self.settings = settings }
+
+    /// The plan with history and escalations filled in, and each technician's unannounced changes either in their
+    /// pre-visit summary or in a lead update of its own. `people` is the dataset's people.
+    public func apply(_ plan: Plan, facts: StateFacts, people: [String: Person]) -> Plan {
+        var plan = plan
+        for s in plan.summaries.indices {
+            for v in plan.summaries[s].visits.indices {
+                for i in plan.summaries[s].visits[v].items.indices {
+                    let id = plan.summaries[s].visits[v].items[i].recommendation.id
+                    plan.summaries[s].visits[v].items[i].reminders = facts.reminders[id] ?? .none
+                }
+            }
+        }
+        for d in plan.digests.indices {
+            for l in plan.digests[d].leads.indices {
+                plan.digests[d].leads[l].priorDigests = facts.priorDigests[plan.digests[d].leads[l].recommendation.id] ?? 0
+            }
+        }
+        plan = Escalation.apply(to: plan, people: people, afterDigests: settings.escalateAfterDigests)
+        guard settings.sendUpdates else { return plan }
+        var told: Set<String> = []
+        for s in plan.summaries.indices {
+            let id = plan.summaries[s].technician.id
+            plan.summaries[s].updates = facts.changesByTechnician[id] ?? []
+            told.insert(id)
+        }
+        for id in facts.changesByTechnician.keys.sorted() where !told.contains(id) {
+            guard let changes = facts.changesByTechnician[id], !changes.isEmpty,
+                  let technician = Planner.reachable(id, in: people) else { continue }
+            plan.leadUpdates.append(LeadUpdateNotice(technician: technician, updates: changes))
+        }
+        return plan
+    }
+}

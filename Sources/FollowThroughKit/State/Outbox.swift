@@ -1,0 +1,137 @@
+import FollowThroughCore
+import Foundation
+import GRDB
+
+/// The outbox step: in one transaction, record tonight's statuses and changes, settle earlier undelivered
+/// messages (retry, superseded, expired), render and store every message tonight still needs, and list what to deliver.
+extension StateStore {
+    /// Runs the outbox step for real.
+    public func prepareOutbox(_ request: OutboxRequest) throws(StateError) -> OutboxPreparation {
+        try write { db in try Self.prepare(db, request) }
+    }
+
+    /// Works out what the outbox step would do, and changes nothing (dry runs).
+    public func rehearseOutbox(_ request: OutboxRequest) throws(StateError) -> OutboxPreparation {
+        try rehearse { db in try Self.prepare(db, request) }
+    }
+
+    static func prepare(_ db: Database, _ r: OutboxRequest) throws -> OutboxPreparation {
+        let asOf = r.asOf.description
+        // 1. Statuses and their changes.
+        let previous = try StatusLedger.previous(db)
+        let detected = StatusChanges.detect(previous: previous, dataset: r.dataset, asOf: r.asOf)
+        try StatusLedger.save(db, current: detected.current, changes: detected.changes, asOf: r.asOf)
+
+        // 2. Generation: --resend retires tonight's undelivered messages and renders a new set.
+        let latest = try Int.fetchOne(db, sql: "SELECT MAX(generation) FROM message WHERE as_of = ?", arguments: [asOf])
+        var generation = latest ?? 0
+        var superseded = 0
+        if r.resend, let latest {
+            generation = latest + 1
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM message WHERE as_of = ? AND state IN ('pending', 'failed')",
+                                         arguments: [asOf])
+            for id in ids { try close(db, id, as: "superseded") }
+            superseded += ids.count
+        }
+        let storedRows = try Row.fetchAll(db, sql: "SELECT kind, recipient_id, state FROM message WHERE as_of = ? AND generation = ?",
+                                          arguments: [asOf, generation])
+        let stored = Set(storedRows.map { MessageKey(kind: $0["kind"], recipientID: $0["recipient_id"]) })
+        let alreadyDelivered = storedRows.filter { ($0["state"] as String) == "sent" }.count
+
+        // 3. History, then which earlier undelivered messages tonight's notices replace.
+        var facts = StateFacts(reminders: try History.reminders(db, before: asOf), priorDigests: try History.priorDigests(db, before: asOf))
+        let followUp = FollowUp(settings: r.settings)
+        let withoutUpdates = followUp.apply(r.plan, facts: facts, people: r.dataset.people)
+        var settled = try settleEarlier(db, runAsOf: r.asOf, newer: withoutUpdates.noticeKeys, retryDays: r.settings.retryDays)
+        if r.settings.sendUpdates {
+            facts.changesByTechnician = try StatusLedger.unannounced(db)
+            // A technician who gets a lead update tonight: older undelivered lead updates are replaced, their news folded in.
+            let updateKeys = withoutUpdates.adding(changes: facts.changesByTechnician, followUp, r.dataset.people).noticeKeys
+            let more = try settleEarlier(db, runAsOf: r.asOf, newer: updateKeys, retryDays: r.settings.retryDays)
+            settled.superseded += more.superseded; settled.expired += more.expired
+            facts.changesByTechnician = try StatusLedger.unannounced(db)
+        }
+        superseded += settled.superseded
+
+        // 4. Render and store what tonight still needs, in this same transaction.
+        let plan = followUp.apply(r.plan, facts: facts, people: r.dataset.people).removing(stored)
+        var storedByKind: [String: Int] = [:]
+        for m in r.compose(plan, generation) {
+            try insert(db, m, asOf: asOf, generation: generation, runID: r.runID, now: r.now, envelopeFrom: r.envelopeFrom)
+            storedByKind[m.kind.rawValue, default: 0] += 1
+        }
+        var tonight: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM message WHERE as_of = ? AND generation = ? GROUP BY kind",
+                                    arguments: [asOf, generation]) {
+            tonight[row["kind"]] = row["n"]
+        }
+        try db.execute(sql: "UPDATE run SET stored = ? WHERE id = ?", arguments: [storedByKind.values.reduce(0, +), r.runID])
+
+        let deliverable = try Row.fetchAll(db, sql: """
+            SELECT id, message_id, as_of, kind, envelope_from, recipient, data FROM message
+            WHERE (state = 'pending' OR (state = 'failed' AND permanent = 0)) AND as_of <= ?
+            ORDER BY as_of, id
+            """, arguments: [asOf]).map { row in
+            OutboxEntry(rowID: row["id"], asOf: row["as_of"], message: OutgoingMessage(
+                messageID: row["message_id"], kind: row["kind"], envelopeFrom: row["envelope_from"],
+                recipient: row["recipient"], data: [UInt8](row["data"] as Data)))
+        }
+        return OutboxPreparation(
+            runID: r.runID, generation: generation, firstRun: previous.isEmpty, changesSeen: detected.changes.count,
+            storedByKind: storedByKind, tonightByKind: tonight, alreadyDelivered: alreadyDelivered,
+            retriedFromEarlier: deliverable.filter { $0.asOf < asOf }.count, superseded: superseded,
+            expired: settled.expired, deliverable: deliverable)
+    }
+
+    /// Applies the retry rule to every undelivered message of an earlier date.
+    static func settleEarlier(_ db: Database, runAsOf: LocalDate, newer: Set<MessageKey>, retryDays: Int) throws
+        -> (superseded: Int, expired: Int) {
+        var counts = (superseded: 0, expired: 0)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, as_of, kind, recipient_id, permanent FROM message
+            WHERE state IN ('pending', 'failed') AND as_of < ?
+            """, arguments: [runAsOf.description])
+        for row in rows {
+            guard let messageAsOf = LocalDate(iso: row["as_of"]) else { continue }
+            let decision = RetryRule.decide(
+                messageAsOf: messageAsOf, runAsOf: runAsOf, failedPermanently: row["permanent"] as Bool,
+                hasNewer: newer.contains(MessageKey(kind: row["kind"], recipientID: row["recipient_id"])), retryDays: retryDays)
+            switch decision {
+            case .superseded: try close(db, row["id"], as: "superseded"); counts.superseded += 1
+            case .expired: try close(db, row["id"], as: "expired"); counts.expired += 1
+            case .deliver, .permanent: break
+            }
+        }
+        return counts
+    }
+
+    /// Retires an undelivered message; the news it carried goes back to be told by the next message.
+    static func close(_ db: Database, _ id: Int64, as state: String) throws {
+        try db.execute(sql: "UPDATE message SET state = ? WHERE id = ?", arguments: [state, id])
+        try db.execute(sql: "UPDATE status_change SET carrier = NULL WHERE carrier = ? AND announced_at IS NULL", arguments: [id])
+    }
+
+    static func insert(_ db: Database, _ m: ComposedMessage, asOf: String, generation: Int, runID: Int64, now: Int64,
+                       envelopeFrom: String) throws {
+        try db.execute(sql: """
+            INSERT INTO message (message_id, as_of, kind, recipient_id, recipient, envelope_from, subject, data, generation,
+                                 created_run, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [m.mime.messageID, asOf, m.kind.rawValue, m.recipientID, m.recipient.address, envelopeFrom,
+                             m.mime.subject, Data(m.mime.serialized()), generation, runID, now])
+        let row = db.lastInsertedRowID
+        for id in Set(m.listedIDs) {
+            try db.execute(sql: "INSERT INTO message_item (message, recommendation_id) VALUES (?, ?)", arguments: [row, id])
+        }
+        for change in m.changeIDs where change > 0 {
+            try db.execute(sql: "UPDATE status_change SET carrier = ? WHERE id = ? AND announced_at IS NULL", arguments: [row, change])
+        }
+    }
+}
+
+extension Plan {
+    /// The plan with lead updates for technicians who have news and no summary (only to learn their keys).
+    func adding(changes: [String: [StatusChange]], _ followUp: FollowUp, _ people: [String: Person]) -> Plan {
+        followUp.apply(self, facts: StateFacts(changesByTechnician: changes), people: people)
+    }
+}

@@ -1,0 +1,88 @@
+import FollowThroughCore
+import Foundation
+
+/// One stored message waiting for delivery.
+public struct OutboxEntry: Sendable, Equatable {
+    /// The state store's row id.
+    public var rowID: Int64
+    /// The as-of date it was rendered for.
+    public var asOf: String
+    public var message: OutgoingMessage
+}
+
+/// What the outbox step of a run did, and what is left to deliver.
+public struct OutboxPreparation: Sendable {
+    public var runID: Int64
+    public var generation: Int
+    /// True when the state had no recommendation statuses yet: statuses recorded, nothing announced.
+    public var firstRun: Bool
+    /// Status changes seen in tonight's exports.
+    public var changesSeen: Int
+    /// Messages rendered and stored by this run, by kind.
+    public var storedByKind: [String: Int]
+    /// Tonight's messages (this as-of date) by kind, whether stored now or by an earlier run of the same date.
+    public var tonightByKind: [String: Int]
+    /// Tonight's messages an earlier run of the same date already delivered (not sent again).
+    public var alreadyDelivered: Int
+    /// Undelivered messages of earlier dates retried now, superseded by a newer one, or given up after `retry_days`.
+    public var retriedFromEarlier: Int
+    public var superseded: Int
+    public var expired: Int
+    /// Everything to hand to the transport now, oldest first.
+    public var deliverable: [OutboxEntry]
+}
+
+/// The identity of a night's message: kind and recipient.
+struct MessageKey: Hashable {
+    var kind: String
+    var recipientID: String
+}
+
+/// How tonight's messages get composed, given the plan with the state's facts applied and the resend generation.
+public typealias Compose = (_ plan: Plan, _ generation: Int) -> [ComposedMessage]
+
+/// The input of the outbox step.
+public struct OutboxRequest {
+    public var runID: Int64
+    public var asOf: LocalDate
+    public var dataset: Dataset
+    public var plan: Plan
+    public var settings: FollowUpSettings
+    public var resend: Bool
+    public var now: Int64
+    public var envelopeFrom: String
+    public var compose: Compose
+
+    public init(runID: Int64, asOf: LocalDate, dataset: Dataset, plan: Plan, settings: FollowUpSettings, resend: Bool,
+                now: Int64, envelopeFrom: String, compose: @escaping Compose) {
+        self.runID = runID; self.asOf = asOf; self.dataset = dataset; self.plan = plan; self.settings = settings
+        self.resend = resend; self.now = now; self.envelopeFrom = envelopeFrom; self.compose = compose
+    }
+}
+
+extension Plan {
+    /// The (kind, recipient) of each pre-visit summary and digest in the plan.
+    var noticeKeys: Set<MessageKey> {
+        var keys = Set(summaries.map { MessageKey(kind: MessageKind.preVisit.rawValue, recipientID: $0.technician.id) })
+        for d in digests {
+            var id = "sales_inbox"
+            if case .person(let p) = d.recipient { id = p.id }
+            keys.insert(MessageKey(kind: MessageKind.staleDigest.rawValue, recipientID: id))
+        }
+        for u in leadUpdates { keys.insert(MessageKey(kind: MessageKind.leadUpdate.rawValue, recipientID: u.technician.id)) }
+        return keys
+    }
+
+    /// The plan without the notices whose message is already stored.
+    func removing(_ stored: Set<MessageKey>) -> Plan {
+        var plan = self
+        plan.summaries.removeAll { stored.contains(MessageKey(kind: MessageKind.preVisit.rawValue, recipientID: $0.technician.id)) }
+        plan.digests.removeAll { d in
+            var id = "sales_inbox"
+            if case .person(let p) = d.recipient { id = p.id }
+            return stored.contains(MessageKey(kind: MessageKind.staleDigest.rawValue, recipientID: id))
+        }
+        plan.leadUpdates.removeAll { stored.contains(MessageKey(kind: MessageKind.leadUpdate.rawValue, recipientID: $0.technician.id)) }
+        return plan
+    }
+}

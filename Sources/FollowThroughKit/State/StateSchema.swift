@@ -1,0 +1,90 @@
+import GRDB
+
+/// The state file's tables, as versioned migrations. Never edit a shipped migration: add a new one.
+enum StateSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    as_of TEXT NOT NULL,                -- YYYY-MM-DD
+                    started_at INTEGER NOT NULL,        -- seconds since the epoch
+                    finished_at INTEGER,                -- NULL: still going, or killed
+                    pid INTEGER NOT NULL,
+                    resend INTEGER NOT NULL DEFAULT 0,
+                    stored INTEGER NOT NULL DEFAULT 0,  -- messages rendered and stored by this run
+                    delivered INTEGER NOT NULL DEFAULT 0,
+                    failed INTEGER NOT NULL DEFAULT 0,
+                    pending INTEGER NOT NULL DEFAULT 0, -- still waiting when the run finished
+                    exit_status INTEGER,
+                    summary TEXT                        -- the run's JSON summary
+                );
+                CREATE TABLE message (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id TEXT NOT NULL,           -- the Message-ID header, without <>
+                    as_of TEXT NOT NULL,
+                    kind TEXT NOT NULL,                 -- pre-visit, stale-digest, lead-update
+                    recipient_id TEXT NOT NULL,         -- person id, or sales_inbox
+                    recipient TEXT NOT NULL,            -- envelope recipient address
+                    envelope_from TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    data BLOB NOT NULL,                 -- the exact bytes to send
+                    generation INTEGER NOT NULL DEFAULT 0, -- counts up with --resend
+                    state TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'sent', 'failed', 'superseded', 'expired')),
+                    permanent INTEGER NOT NULL DEFAULT 0,  -- failed with a permanent (5xx) reply
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_reply TEXT,
+                    created_run INTEGER NOT NULL REFERENCES run(id),
+                    created_at INTEGER NOT NULL,
+                    sent_at INTEGER,
+                    UNIQUE (as_of, kind, recipient_id, generation)
+                );
+                CREATE INDEX message_state ON message(state);
+                CREATE INDEX message_recipient ON message(kind, recipient_id);
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message INTEGER NOT NULL REFERENCES message(id),
+                    run INTEGER NOT NULL REFERENCES run(id),
+                    at INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('delivered', 'failed')),
+                    permanent INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    reply TEXT NOT NULL
+                );
+                CREATE INDEX delivery_message ON delivery(message);
+                """)
+        }
+        migrator.registerMigration("v2-follow-up") { db in
+            try db.execute(sql: """
+                CREATE TABLE message_item (             -- recommendations a message lists in full
+                    message INTEGER NOT NULL REFERENCES message(id),
+                    recommendation_id TEXT NOT NULL,
+                    PRIMARY KEY (message, recommendation_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX message_item_recommendation ON message_item(recommendation_id);
+                CREATE TABLE recommendation_status (    -- last status seen in the exports
+                    recommendation_id TEXT PRIMARY KEY,
+                    status TEXT NOT NULL,
+                    seen_on TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE status_change (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    recommendation_id TEXT NOT NULL,
+                    recommended_by TEXT NOT NULL,
+                    from_status TEXT NOT NULL,
+                    to_status TEXT NOT NULL,
+                    observed_on TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    site_label TEXT NOT NULL,
+                    quote_id TEXT NOT NULL,
+                    carrier INTEGER REFERENCES message(id), -- the undelivered message that tells it
+                    announced_at INTEGER                    -- set when the carrier is delivered
+                );
+                CREATE INDEX status_change_open ON status_change(recommended_by) WHERE announced_at IS NULL;
+                """)
+        }
+        return migrator
+    }
+}

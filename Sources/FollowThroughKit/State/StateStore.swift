@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+
+/// A state file that cannot be opened, migrated or written: names the file and says what to do.
+public struct StateError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var message: String
+    public var hint: String
+    public init(file: String, message: String, hint: String = "") { self.file = file; self.message = message; self.hint = hint }
+    public var description: String { hint.isEmpty ? "\(file): \(message)" : "\(file): \(message) (hint: \(hint))" }
+}
+
+/// The embedded SQLite state (WAL, `synchronous = FULL`, versioned migrations): runs, the outbox, deliveries,
+/// recommendation statuses and their changes. Every write is one transaction, so a crash at any instant
+/// leaves either the state before or the state after it.
+public final class StateStore: Sendable {
+    public let path: String
+    let db: any DatabaseWriter
+
+    init(path: String, db: any DatabaseWriter) { self.path = path; self.db = db }
+
+    /// Opens (creating when missing) and migrates the state file.
+    public static func open(path: String) throws(StateError) -> StateStore {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw StateError(file: path, message: "the folder for the state file does not exist",
+                             hint: "create \(folder) or point state_path in the config elsewhere")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            try StateSchema.migrator.migrate(pool)
+            return StateStore(path: path, db: pool)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw describe(error, path: path)
+        }
+    }
+
+    /// An empty store in memory (dry runs on a fresh install; tests).
+    public static func inMemory() throws(StateError) -> StateStore {
+        do {
+            let queue = try DatabaseQueue(configuration: configuration())
+            try StateSchema.migrator.migrate(queue)
+            return StateStore(path: ":memory:", db: queue)
+        } catch {
+            throw describe(error, path: ":memory:")
+        }
+    }
+
+    /// Opens an existing state file only to read it; nil when there is none yet.
+    public static func openExisting(path: String) throws(StateError) -> StateStore? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try open(path: path)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(15)
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            // FULL: a delivery recorded as sent survives a power cut, so it is never sent twice.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return config
+    }
+
+    static func describe(_ error: Error, path: String) -> StateError {
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return StateError(file: path, message: "not a FollowThrough state file, or damaged (\(e.message ?? "\(e)"))",
+                                  hint: "restore it from a backup, or move it away to start afresh (updates and history restart)")
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+                return StateError(file: path, message: "cannot open the state file for writing (\(e.message ?? "\(e)"))",
+                                  hint: "run as the user that owns it, and check the folder is writable")
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return StateError(file: path, message: "the state file is busy (\(e.message ?? "\(e)"))",
+                                  hint: "another program holds it open; FollowThrough runs exclude each other by the .lock file")
+            default: break
+            }
+        }
+        return StateError(file: path, message: "state store error: \(error)")
+    }
+
+    /// Runs one write transaction, turning database errors into `StateError`.
+    func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do { return try db.write(body) } catch let e as StateError { throw e } catch { throw Self.describe(error, path: path) }
+    }
+
+    /// Runs one read.
+    func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do { return try db.read(body) } catch let e as StateError { throw e } catch { throw Self.describe(error, path: path) }
+    }
+
+    /// Runs `body` in a transaction that is always rolled back (dry runs see what a run would do, and change nothing).
+    func rehearse<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try db.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .rollback
+                }
+                return result!
+            }
+        } catch let e as StateError { throw e } catch { throw Self.describe(error, path: path) }
+    }
+}

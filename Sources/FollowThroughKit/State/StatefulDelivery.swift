@@ -1,0 +1,63 @@
+import FollowThroughCore
+import Foundation
+
+/// Hands the outbox to a transport and records each outcome in the state as it arrives, so a run killed at any
+/// instant leaves at most the one message in flight unrecorded (the next run sends it again, same bytes, same Message-ID).
+public struct StatefulDelivery: Sendable {
+    public let store: StateStore
+    public let runID: Int64
+    public let now: @Sendable () -> Int64
+    /// Test hook: pause this long after each outcome, before recording it (widens the in-flight window).
+    public var delayBeforeRecordingMs: Int = 0
+    public let report: @Sendable (String) -> Void
+
+    public init(store: StateStore, runID: Int64, now: @escaping @Sendable () -> Int64, delayBeforeRecordingMs: Int = 0,
+                report: @escaping @Sendable (String) -> Void) {
+        self.store = store; self.runID = runID; self.now = now
+        self.delayBeforeRecordingMs = delayBeforeRecordingMs; self.report = report
+    }
+
+    /// Delivers every entry; returns the outcomes. Throws `TransportSetupError` when the transport cannot start.
+    public func deliver(_ entries: [OutboxEntry], via transport: MailTransport) throws -> [DeliveryOutcome] {
+        let rows = RowQueue(entries)
+        let tally = OutcomeList()
+        let store = store, runID = runID, now = now, delay = delayBeforeRecordingMs, report = report
+        try transport.deliver(entries.map(\.message)) { outcome in
+            if delay > 0 { usleep(useconds_t(delay) * 1000) }
+            guard let rowID = rows.take(outcome.messageID) else {
+                report("followthrough: warning: outcome for unknown message \(outcome.messageID) ignored")
+                return
+            }
+            do {
+                try store.record(outcome, rowID: rowID, runID: runID, now: now())
+            } catch {
+                report("followthrough: \(error) — the outcome for \(outcome.recipient) was not recorded; it may be sent again")
+            }
+            tally.add(outcome)
+        }
+        return tally.outcomes
+    }
+}
+
+/// Message-ID → state rows, taken once each (thread-safe; transports may report from several threads).
+final class RowQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: [String: [Int64]] = [:]
+    init(_ entries: [OutboxEntry]) { for e in entries { rows[e.message.messageID, default: []].append(e.rowID) } }
+    func take(_ messageID: String) -> Int64? {
+        lock.withLock {
+            guard var list = rows[messageID], !list.isEmpty else { return nil }
+            let first = list.removeFirst()
+            rows[messageID] = list
+            return first
+        }
+    }
+}
+
+/// Outcomes collected from transport threads.
+final class OutcomeList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [DeliveryOutcome] = []
+    func add(_ outcome: DeliveryOutcome) { lock.withLock { list.append(outcome) } }
+    var outcomes: [DeliveryOutcome] { lock.withLock { list } }
+}

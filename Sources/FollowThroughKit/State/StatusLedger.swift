@@ -1,0 +1,79 @@
+import FollowThroughCore
+import GRDB
+
+/// Recommendation statuses as last seen, and the changes waiting to be told.
+enum StatusLedger {
+    static func previous(_ db: Database) throws -> [String: StatusChanges.Seen] {
+        var seen: [String: StatusChanges.Seen] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT recommendation_id, status FROM recommendation_status") {
+            seen[row["recommendation_id"]] = StatusChanges.Seen(status: TrackedStatus(rawValue: row["status"]) ?? .open)
+        }
+        return seen
+    }
+
+    static func save(_ db: Database, current: [String: TrackedStatus], changes: [StatusChange], asOf: LocalDate) throws {
+        let day = asOf.description
+        for (id, status) in current {
+            try db.execute(sql: """
+                INSERT INTO recommendation_status (recommendation_id, status, seen_on) VALUES (?, ?, ?)
+                ON CONFLICT (recommendation_id) DO UPDATE SET status = excluded.status, seen_on = excluded.seen_on
+                WHERE status <> excluded.status
+                """, arguments: [id, status.rawValue, day])
+        }
+        for c in changes {
+            try db.execute(sql: """
+                INSERT INTO status_change (recommendation_id, recommended_by, from_status, to_status, observed_on,
+                                           description, site_label, quote_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [c.recommendationID, c.recommendedBy, c.from.rawValue, c.to.rawValue, day,
+                                 c.description, c.siteLabel, c.quoteID])
+        }
+    }
+
+    /// Changes not yet announced and not carried by a message still waiting for delivery, by technician.
+    static func unannounced(_ db: Database) throws -> [String: [StatusChange]] {
+        var byTechnician: [String: [StatusChange]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT * FROM status_change WHERE announced_at IS NULL AND carrier IS NULL ORDER BY id
+            """) {
+            let change = StatusChange(
+                storeID: row["id"], recommendationID: row["recommendation_id"], recommendedBy: row["recommended_by"],
+                from: TrackedStatus(rawValue: row["from_status"]) ?? .open, to: TrackedStatus(rawValue: row["to_status"]) ?? .open,
+                observedOn: LocalDate(iso: row["observed_on"]) ?? LocalDate(daysSinceEpoch: 0),
+                description: row["description"], siteLabel: row["site_label"], quoteID: row["quote_id"])
+            byTechnician[change.recommendedBy, default: []].append(change)
+        }
+        return byTechnician
+    }
+}
+
+/// What earlier delivered messages said: how often each recommendation was raised.
+enum History {
+    /// Delivered pre-visit summaries of earlier dates that listed each recommendation.
+    static func reminders(_ db: Database, before asOf: String) throws -> [String: ReminderHistory] {
+        var result: [String: ReminderHistory] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT i.recommendation_id AS id, COUNT(DISTINCT m.as_of) AS n, MAX(m.as_of) AS last
+            FROM message_item i JOIN message m ON m.id = i.message
+            WHERE m.kind = 'pre-visit' AND m.state = 'sent' AND m.as_of < ?
+            GROUP BY i.recommendation_id
+            """, arguments: [asOf]) {
+            result[row["id"]] = ReminderHistory(count: row["n"], last: LocalDate(iso: row["last"]))
+        }
+        return result
+    }
+
+    /// Delivered digests of earlier dates that listed each recommendation.
+    static func priorDigests(_ db: Database, before asOf: String) throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT i.recommendation_id AS id, COUNT(DISTINCT m.as_of) AS n
+            FROM message_item i JOIN message m ON m.id = i.message
+            WHERE m.kind = 'stale-digest' AND m.state = 'sent' AND m.as_of < ?
+            GROUP BY i.recommendation_id
+            """, arguments: [asOf]) {
+            result[row["id"]] = row["n"]
+        }
+        return result
+    }
+}
