@@ -9,7 +9,7 @@ struct FollowThroughCommand: ParsableCommand {
         commandName: "followthrough",
         abstract: "Puts open field recommendations in front of the right person at the right time.",
         discussion: "Exit codes: 0 ok, 1 some deliveries failed, 2 config or input error, 3 another run holds the lock, 64 bad usage.",
-        subcommands: [Run.self, Check.self])
+        subcommands: [Run.self, Check.self, Status.self])
 }
 
 extension LocalDate: ExpressibleByArgument {
@@ -73,6 +73,24 @@ struct Check: ParsableCommand {
     func run() throws {
         let job = NightlyJob(environment: .live, logger: common.logger())
         let status = job.check(configPath: common.config, asOf: asOf)
+        if status != .ok { throw ExitCode(status.rawValue) }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the last runs and what waits for a retry; exit 1 when the last run had failures (for monitors).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "How many runs to show.")
+    var runs = 10
+
+    @Flag(help: "Print the status as JSON.")
+    var json = false
+
+    func run() throws {
+        let status = StatusCommand.run(configPath: common.config, runs: runs, json: json, environment: .live)
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 }
