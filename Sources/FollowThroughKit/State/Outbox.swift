@@ -12,7 +12,14 @@ extension StateStore {
 
     /// Works out what the outbox step would do, and changes nothing (dry runs).
     public func rehearseOutbox(_ request: OutboxRequest) throws(StateError) -> OutboxPreparation {
-        try rehearse { db in try Self.prepare(db, request) }
+        try rehearse { db in
+            // A stand-in run row, rolled back with everything else.
+            try db.execute(sql: "INSERT INTO run (as_of, started_at, pid) VALUES (?, ?, 0)",
+                           arguments: [request.asOf.description, request.now])
+            var request = request
+            request.runID = db.lastInsertedRowID
+            return try Self.prepare(db, request)
+        }
     }
 
     static func prepare(_ db: Database, _ r: OutboxRequest) throws -> OutboxPreparation {
