@@ -51,6 +51,8 @@ public struct CSVSyntaxError: Error, Equatable, Sendable {
 /// can be reused for another input afterwards.
 public struct CSVParser {
     public let delimiter: UInt8
+    /// Any single byte works as `delimiter` (`,` `;` `\t` `|` …). A quote, CR or LF as delimiter
+    /// never crashes, but the result is not meaningful CSV.
     public init(delimiter: UInt8 = UInt8(ascii: ",")) { self.delimiter = delimiter }
 
     // MARK: State kept between calls (only the current incomplete record).
