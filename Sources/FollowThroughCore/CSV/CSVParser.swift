@@ -51,6 +51,8 @@ public struct CSVSyntaxError: Error, Equatable, Sendable {
 /// can be reused for another input afterwards.
 public struct CSVParser {
     public let delimiter: UInt8
+    /// Any single byte works as `delimiter` (`,` `;` `\t` `|` …). A quote, CR or LF as delimiter
+    /// never crashes, but the result is not meaningful CSV.
     public init(delimiter: UInt8 = UInt8(ascii: ",")) { self.delimiter = delimiter }
 
     // MARK: State kept between calls (only the current incomplete record).
@@ -64,13 +66,6 @@ public struct CSVParser {
         case quoted
         /// Inside a quoted field, just after a quote: closing quote or first half of `""`.
         case quoteInQuoted
-    }
-
-    /// A field of the current record: a byte range either in the current chunk or in `buffer`.
-    struct Span {
-        var start: Int
-        var end: Int
-        var inBuffer: Bool
     }
 
     var state: State = .recordStart
@@ -87,21 +82,18 @@ public struct CSVParser {
 
     /// Start (chunk offset) of the bytes of the current field not yet handled.
     var runStart = 0
-    /// The current field has (some of) its bytes in `buffer`, starting at `fieldBufferStart`.
+    /// The current field has (some of) its bytes in the storage's byte buffer, from `fieldBufferStart`.
     var fieldInBuffer = false
     var fieldBufferStart = 0
-    /// Spans before this index are all in `buffer`.
-    var spansConverted = 0
-    /// Unescaped bytes of fields that could not stay slices of the chunk (current record only).
-    var buffer: [UInt8] = []
-    /// Fields of the current record; storage reused from record to record.
-    var spans: [Span] = []
-    /// Field views handed to the callback; storage reused from record to record.
-    var views: [UnsafeRawBufferPointer] = []
+    /// Fields before this index are no longer slices of a chunk (moved to the byte buffer).
+    var viewsConverted = 0
+    /// Field views and the byte buffer of the current record, reused from record to record.
+    var storage = CSVRecordStorage()
 
     /// Parses `chunk`, calling `onRow` for every record completed in it.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, onRow: (CSVRow) throws -> Void) throws {
         guard chunk.count > 0 else { return }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         var start = 0
         if !bomDone {
             let carried = bomMatched
@@ -131,13 +123,14 @@ public struct CSVParser {
     /// Ends the input: emits a final record without a trailing newline; throws on an open quote.
     public mutating func finish(onRow: (CSVRow) throws -> Void) throws {
         defer { self = CSVParser(delimiter: delimiter) }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         if !bomDone && bomMatched > 0 {
             // The input was only a prefix of a BOM: those bytes are data.
             let held = bomMatched
             bomDone = true
             try CSVParser.bom.withUnsafeBytes { try process(UnsafeRawBufferPointer(rebasing: $0[0..<held]), from: 0, onRow: onRow) }
         }
-        // Every chunk has been moved into `buffer` by now; an empty chunk stands in for the input.
+        // Every chunk has been moved into the byte buffer by now; an empty chunk stands in for the input.
         let none = UnsafeRawBufferPointer(start: nil, count: 0)
         switch state {
         case .recordStart:
@@ -150,12 +143,12 @@ public struct CSVParser {
                     + "inside a quoted field was not doubled (\"\")."
             )
         case .fieldStart:
-            spans.append(Span(start: 0, end: 0, inBuffer: true))
+            storage.appendView(UnsafeRawBufferPointer(start: nil, count: 0))
         case .unquoted, .quoteInQuoted:
             endField(none, at: 0)
         }
         state = .recordStart
-        try emit(none, onRow: onRow)
+        try emit(onRow: onRow)
     }
 
     // MARK: - Scanner
@@ -165,7 +158,8 @@ public struct CSVParser {
     static let lf = UInt8(ascii: "\n")
     static let cr = UInt8(ascii: "\r")
 
-    /// Runs the state machine over `p[from...]`; at the end moves the incomplete record into `buffer`.
+    /// Runs the state machine over `p[from...]`; at the end moves the incomplete record into the
+    /// byte buffer.
     mutating func process(_ p: UnsafeRawBufferPointer, from: Int, onRow: (CSVRow) throws -> Void) throws {
         let n = p.count
         let delimiter = self.delimiter
@@ -210,10 +204,10 @@ public struct CSVParser {
                     runStart = i
                     fieldInBuffer = false
                 } else if b == delimiter {
-                    spans.append(Span(start: 0, end: 0, inBuffer: false))
+                    storage.appendView(UnsafeRawBufferPointer(start: nil, count: 0))
                     i += 1
                 } else if b == lf || b == cr {
-                    spans.append(Span(start: 0, end: 0, inBuffer: false))
+                    storage.appendView(UnsafeRawBufferPointer(start: nil, count: 0))
                     try endRecord(p, &i, onRow: onRow)
                 } else {
                     state = .unquoted
@@ -266,7 +260,7 @@ public struct CSVParser {
                 if b == quote {
                     // `""`: one literal quote.
                     flush(p, upTo: contentEnd)
-                    buffer.append(quote)
+                    storage.appendByte(quote)
                     i += 1
                     runStart = i
                     state = .quoted
@@ -287,12 +281,12 @@ public struct CSVParser {
             }
         }
 
-        // The chunk is about to go away: move what the incomplete record has in it into `buffer`.
+        // The chunk is about to go away: move what the incomplete record has in it to the buffer.
         switch state {
         case .recordStart:
             break
         case .fieldStart:
-            convertSpans(p)
+            convertViews(p)
         case .unquoted, .quoted:
             flush(p, upTo: n)
         case .quoteInQuoted:
@@ -301,37 +295,37 @@ public struct CSVParser {
         runStart = 0
     }
 
-    /// Copies the current field's pending bytes `p[runStart..<end]` into `buffer`. The first time
-    /// a field goes to the buffer, the record's earlier chunk slices move there first, so the
+    /// Copies the current field's pending bytes `p[runStart..<end]` into the byte buffer. The
+    /// first time a field goes there, the record's earlier chunk slices move there first, so the
     /// field's bytes stay contiguous at the end of the buffer.
     @inline(__always)
     mutating func flush(_ p: UnsafeRawBufferPointer, upTo end: Int) {
         if !fieldInBuffer {
-            convertSpans(p)
+            convertViews(p)
             fieldInBuffer = true
-            fieldBufferStart = buffer.count
+            fieldBufferStart = storage.byteCount
         }
-        if end > runStart {
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[runStart..<end]))
+        if end > runStart, let base = p.baseAddress {
+            storage.appendBytes(base + runStart, count: end - runStart)
         }
         runStart = end
     }
 
-    /// Moves the current record's finished fields that are still slices of `p` into `buffer`.
-    mutating func convertSpans(_ p: UnsafeRawBufferPointer) {
-        var k = spansConverted
-        while k < spans.count {
-            let s = spans[k]
-            if !s.inBuffer {
-                let start = buffer.count
-                if s.end > s.start {
-                    buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[s.start..<s.end]))
-                }
-                spans[k] = Span(start: start, end: buffer.count, inBuffer: true)
+    /// Moves the current record's finished fields that are still slices of the chunk into the
+    /// byte buffer. (Fields already in the buffer hold empty placeholder views.)
+    mutating func convertViews(_ p: UnsafeRawBufferPointer) {
+        var k = viewsConverted
+        while k < storage.viewCount {
+            let view = storage.view(at: k)
+            if let base = view.baseAddress, view.count > 0 {
+                let start = storage.byteCount
+                storage.appendBytes(base, count: view.count)
+                storage.setView(UnsafeRawBufferPointer(start: nil, count: 0), at: k)
+                storage.markBufferField(at: k, start: start, end: storage.byteCount)
             }
             k += 1
         }
-        spansConverted = spans.count
+        viewsConverted = storage.viewCount
     }
 
     /// Ends the current (unquoted or just-closed quoted) field, whose content ends at `end`.
@@ -339,10 +333,12 @@ public struct CSVParser {
     mutating func endField(_ p: UnsafeRawBufferPointer, at end: Int) {
         if fieldInBuffer {
             flush(p, upTo: end)
-            spans.append(Span(start: fieldBufferStart, end: buffer.count, inBuffer: true))
+            storage.appendBufferField(start: fieldBufferStart, end: storage.byteCount)
             fieldInBuffer = false
+        } else if end > runStart, let base = p.baseAddress {
+            storage.appendView(UnsafeRawBufferPointer(start: base + runStart, count: end - runStart))
         } else {
-            spans.append(Span(start: runStart, end: end, inBuffer: false))
+            storage.appendView(UnsafeRawBufferPointer(start: nil, count: 0))
         }
     }
 
@@ -361,37 +357,22 @@ public struct CSVParser {
             i += 1
         }
         state = .recordStart
-        try emit(p, onRow: onRow)
+        try emit(onRow: onRow)
     }
 
     /// Hands the finished record to `onRow` and clears the record state (also when `onRow` throws).
-    mutating func emit(_ p: UnsafeRawBufferPointer, onRow: (CSVRow) throws -> Void) throws {
+    @inline(__always)
+    mutating func emit(onRow: (CSVRow) throws -> Void) throws {
         defer {
-            spans.removeAll(keepingCapacity: true)
-            views.removeAll(keepingCapacity: true)
-            buffer.removeAll(keepingCapacity: true)
-            spansConverted = 0
+            storage.reset()
+            viewsConverted = 0
             fieldInBuffer = false
         }
-        // `buffer` no longer grows for this record, so pointers into it stay valid until the
+        // The byte buffer no longer grows for this record, so views into it stay valid until the
         // callback returns.
-        try buffer.withUnsafeBytes { b in
-            views.removeAll(keepingCapacity: true)
-            for s in spans {
-                let count = s.end - s.start
-                if count <= 0 {
-                    views.append(UnsafeRawBufferPointer(start: nil, count: 0))
-                } else if s.inBuffer {
-                    views.append(UnsafeRawBufferPointer(rebasing: b[s.start..<s.end]))
-                } else {
-                    views.append(UnsafeRawBufferPointer(rebasing: p[s.start..<s.end]))
-                }
-            }
-            let line = recordLine
-            try views.withUnsafeBufferPointer { fields in
-                try onRow(CSVRow(line: line, count: fields.count, fieldStorage: fields))
-            }
-        }
+        storage.resolveBufferFields()
+        let fields = UnsafeBufferPointer(start: storage.views, count: storage.viewCount)
+        try onRow(CSVRow(line: recordLine, count: fields.count, fieldStorage: fields))
     }
 }
 

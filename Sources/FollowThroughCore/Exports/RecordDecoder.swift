@@ -116,30 +116,35 @@ public struct RecordDecoder: Sendable {
     }
 }
 
-/// Parses `1234`, `1234.5`, `1,234.56`, `$1,234.56` into cents.
+/// Parses `1234`, `1234.5`, `1,234.56`, `$1,234.56` into cents; thousands separators must group by three.
 func parseCents(_ b: UnsafeRawBufferPointer) -> Int64? {
     var cents: Int64 = 0
-    var fraction = -1
-    var sawDigit = false
+    var fraction = -1          // digits seen after the point, or -1 before it
+    var digits = 0             // whole digits seen
+    var sinceComma = -1        // whole digits since the last comma, or -1 when none yet
     for (i, c) in b.enumerated() {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
-            sawDigit = true
             if fraction >= 0 {
                 fraction += 1
                 if fraction > 2 { continue }  // sub-cent digits are dropped
+            } else {
+                digits += 1
+                if sinceComma >= 0 { sinceComma += 1 }
             }
             guard cents < Int64.max / 20 else { return nil }
             cents = cents * 10 + Int64(c - 48)
         case UInt8(ascii: "."):
-            guard fraction < 0 else { return nil }
+            guard fraction < 0, sinceComma < 0 || sinceComma == 3 else { return nil }
             fraction = 0
-        case UInt8(ascii: ","): guard fraction < 0, sawDigit else { return nil }
+        case UInt8(ascii: ","):
+            guard fraction < 0, digits > 0, sinceComma < 0 ? digits <= 3 : sinceComma == 3 else { return nil }
+            sinceComma = 0
         case UInt8(ascii: "$") where i == 0: break
         default: return nil
         }
     }
-    guard sawDigit else { return nil }
+    guard digits > 0 || fraction > 0, fraction >= 0 || sinceComma < 0 || sinceComma == 3 else { return nil }
     for _ in 0..<(2 - max(0, min(fraction, 2))) { cents *= 10 }
     return cents
 }

@@ -70,6 +70,24 @@ struct CSVFuzzTests {
         }
     }
 
+    /// Any byte as delimiter (even a quote, CR or LF): never crashes, chunking never matters.
+    @Test func anyDelimiterByteIsSafeAndChunkingInvariant() {
+        var rng = SplitMix64(seed: 0xDE11_4172)
+        var failures = 0
+        for delimiter in UInt8.min...UInt8.max where failures < 3 {
+            for _ in 0..<8 {
+                let input = Self.randomCSVish(delimiter: delimiter, using: &rng)
+                let whole = CSVTestSupport.parseWhole(input, delimiter: delimiter)
+                let splits = Self.randomSplits(count: input.count, using: &rng)
+                let chunked = CSVTestSupport.parseChunked(input, splits: splits, delimiter: delimiter)
+                if chunked != whole {
+                    failures += 1
+                    Issue.record("delimiter \(delimiter): chunked \(chunked) != whole \(whole); input \(input), splits \(splits.sorted())")
+                }
+            }
+        }
+    }
+
     @Test func roundTripOfRandomTables() {
         let pieces = [
             "a", "Z", "0", " ", "\t", ",", ";", "|", "\"", "\"\"", "\r", "\n", "\r\n", "é", "Ŝ", "東京", "🙂", "\u{FEFF}",

@@ -153,6 +153,21 @@ struct CSVParserEdgeCaseTests {
         #expect(rows == [ParsedRow(1, ["a", "b"]), ParsedRow(2, ["x\ny"]), ParsedRow(1, ["c", "d"]), ParsedRow(2, ["e"])])
     }
 
+    /// `CSVParser` is a value: a copy taken mid-record continues independently of the original.
+    @Test func copiedParserIsIndependent() throws {
+        var original = CSVParser()
+        try Array("h\na,\"b\"\"".utf8).withUnsafeBytes { try original.feed($0) { _ in } }
+        var copy = original
+        var fromOriginal: [ParsedRow] = []
+        var fromCopy: [ParsedRow] = []
+        try Array("c\",x\n".utf8).withUnsafeBytes { try original.feed($0) { CSVTestSupport.copy($0, into: &fromOriginal) } }
+        try Array("d\"\nz".utf8).withUnsafeBytes { try copy.feed($0) { CSVTestSupport.copy($0, into: &fromCopy) } }
+        try original.finish { CSVTestSupport.copy($0, into: &fromOriginal) }
+        try copy.finish { CSVTestSupport.copy($0, into: &fromCopy) }
+        #expect(fromOriginal == [ParsedRow(2, ["a", "b\"c", "x"])])
+        #expect(fromCopy == [ParsedRow(2, ["a", "b\"d"]), ParsedRow(3, ["z"])])
+    }
+
     @Test func parserIsUsableAfterUnterminatedQuoteError() throws {
         var parser = CSVParser()
         try Array("a\n\"open".utf8).withUnsafeBytes { try parser.feed($0) { _ in } }
