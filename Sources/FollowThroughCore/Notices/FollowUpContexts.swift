@@ -59,6 +59,7 @@ extension NoticeContexts {
     func escalationVariables(_ list: [EscalatedLead], afterDigests: Int) -> [String: Any] {
         [
             "has_escalations": !list.isEmpty,
+            "escalate_after_text": Formatting.count(afterDigests, "digest"),
             "escalation_count": list.count,
             "escalations_text": Formatting.count(list.count, "lead"),
             "escalations": list.map { e in

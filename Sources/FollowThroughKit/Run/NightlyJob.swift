@@ -96,7 +96,8 @@ public struct NightlyJob: Sendable {
         reportInput(loaded, problems: loaded.plan.unreachable + problems.list, outbox: outbox)
         if request.dryRun {
             for entry in outbox.deliverable {
-                environment.output("would send \(entry.message.kind) to \(entry.message.recipient) (as of \(entry.asOf))")
+                let earlier = entry.asOf == loaded.asOf.description ? "" : " (retry from \(entry.asOf))"
+                environment.output("would send \(entry.message.kind) to \(entry.to): \(entry.subject)\(earlier)")
             }
             environment.report("followthrough: dry run: \(outbox.deliverable.count) message(s) to deliver, nothing sent or recorded")
             write(summary, to: request.summaryJSON)

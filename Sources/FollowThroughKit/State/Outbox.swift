@@ -75,11 +75,11 @@ extension StateStore {
         try db.execute(sql: "UPDATE run SET stored = ? WHERE id = ?", arguments: [storedByKind.values.reduce(0, +), r.runID])
 
         let deliverable = try Row.fetchAll(db, sql: """
-            SELECT id, message_id, as_of, kind, envelope_from, recipient, data FROM message
+            SELECT id, message_id, as_of, kind, envelope_from, recipient, to_header, subject, data FROM message
             WHERE (state = 'pending' OR (state = 'failed' AND permanent = 0)) AND as_of <= ?
             ORDER BY as_of, id
             """, arguments: [asOf]).map { row in
-            OutboxEntry(rowID: row["id"], asOf: row["as_of"], message: OutgoingMessage(
+            OutboxEntry(rowID: row["id"], asOf: row["as_of"], to: row["to_header"], subject: row["subject"], message: OutgoingMessage(
                 messageID: row["message_id"], kind: row["kind"], envelopeFrom: row["envelope_from"],
                 recipient: row["recipient"], data: [UInt8](row["data"] as Data)))
         }
@@ -121,10 +121,10 @@ extension StateStore {
     static func insert(_ db: Database, _ m: ComposedMessage, asOf: String, generation: Int, runID: Int64, now: Int64,
                        envelopeFrom: String) throws {
         try db.execute(sql: """
-            INSERT INTO message (message_id, as_of, kind, recipient_id, recipient, envelope_from, subject, data, generation,
-                                 created_run, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [m.mime.messageID, asOf, m.kind.rawValue, m.recipientID, m.recipient.address, envelopeFrom,
+            INSERT INTO message (message_id, as_of, kind, recipient_id, recipient, to_header, envelope_from, subject, data,
+                                 generation, created_run, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [m.mime.messageID, asOf, m.kind.rawValue, m.recipientID, m.recipient.address, m.recipient.description, envelopeFrom,
                              m.mime.subject, Data(m.mime.serialized()), generation, runID, now])
         let row = db.lastInsertedRowID
         for id in Set(m.listedIDs) {

@@ -7,6 +7,9 @@ public struct OutboxEntry: Sendable, Equatable {
     public var rowID: Int64
     /// The as-of date it was rendered for.
     public var asOf: String
+    /// The To: as shown (`Alice Ng <alice@example.com>`) and the subject, for listings.
+    public var to: String
+    public var subject: String
     public var message: OutgoingMessage
 }
 

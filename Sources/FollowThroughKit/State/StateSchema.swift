@@ -27,6 +27,7 @@ enum StateSchema {
                     kind TEXT NOT NULL,                 -- pre-visit, stale-digest, lead-update
                     recipient_id TEXT NOT NULL,         -- person id, or sales_inbox
                     recipient TEXT NOT NULL,            -- envelope recipient address
+                    to_header TEXT NOT NULL,            -- the To: as shown, e.g. Alice Ng <alice@example.com>
                     envelope_from TEXT NOT NULL,
                     subject TEXT NOT NULL,
                     data BLOB NOT NULL,                 -- the exact bytes to send
