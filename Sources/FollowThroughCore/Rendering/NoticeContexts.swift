@@ -17,7 +17,7 @@ public struct NoticeContexts: Sendable {
     public func preVisit(_ summary: PreVisitSummary) -> [String: Any] {
         let items = summary.visits.reduce(0) { $0 + $1.items.count }
         let critical = summary.visits.reduce(0) { $0 + $1.items.filter { $0.recommendation.priority == .critical }.count }
-        return [
+        return compact([
             "technician_name": summary.technician.name,
             "first_name": Formatting.firstName(summary.technician.name),
             "as_of": Formatting.longDate(asOf),
@@ -31,12 +31,12 @@ public struct NoticeContexts: Sendable {
             "other_visits": summary.otherVisits,
             "other_visits_text": summary.otherVisits > 0 ? Formatting.count(summary.otherVisits, "other visit") : "",
             "visits": summary.visits.map(visit),
-        ]
+        ])
     }
 
     func visit(_ v: VisitNotice) -> [String: Any] {
         let start = v.workOrder.scheduledStart!
-        return [
+        return compact([
             "work_order_id": v.workOrder.id,
             "date": Formatting.shortDate(start.date),
             "time": Formatting.time(start),
@@ -48,15 +48,15 @@ public struct NoticeContexts: Sendable {
             "older_not_listed": v.olderNotListed,
             "older_text": v.olderNotListed > 0
                 ? "\(Formatting.count(v.olderNotListed, "older recommendation")) (over \(settings.maxAgeDays) days) not listed" : "",
-        ]
+        ])
     }
 
     func item(_ i: OpenItem) -> [String: Any] {
         let r = i.recommendation
         let by = i.recommendedBy?.name ?? (r.recommendedBy.isEmpty ? "" : r.recommendedBy)
-        var made = "made \(Formatting.daysAgo(i.ageDays))"
+        var made = "Made \(Formatting.daysAgo(i.ageDays))"
         if !by.isEmpty { made += " by \(by)" }
-        return common(r) .merging([
+        return compact(common(r).merging([
             "age_days": i.ageDays,
             "made_text": made,
             "made_on": Formatting.dayMonthYear(r.createdAt.date),
@@ -64,16 +64,16 @@ public struct NoticeContexts: Sendable {
             "sales_owner": i.salesOwner?.name ?? r.salesOwner,
             "has_sales_owner": !(i.salesOwner?.name ?? r.salesOwner).isEmpty,
             "days_since_activity": i.daysSinceActivity,
-        ]) { $1 }
+        ]) { $1 })
     }
 
     public func staleDigest(_ d: StaleLeadDigest) -> [String: Any] {
         let total = d.leads.count + d.moreCount
-        var name = "Sales team"
-        if case .person(let p) = d.recipient { name = p.name }
-        return [
+        var name = "Sales team", first = "team"
+        if case .person(let p) = d.recipient { name = p.name; first = Formatting.firstName(p.name) }
+        return compact([
             "recipient_name": name,
-            "first_name": Formatting.firstName(name),
+            "first_name": first,
             "is_sales_inbox": d.recipient == .salesInbox,
             "as_of": Formatting.longDate(asOf),
             "stale_after_days": settings.staleAfterDays,
@@ -88,21 +88,21 @@ public struct NoticeContexts: Sendable {
             "too_old_count": d.tooOldCount,
             "too_old_value": Formatting.moneyShort(d.tooOldValueCents, symbol: currencySymbol),
             "max_age_days": settings.maxAgeDays,
-        ]
+        ])
     }
 
     func lead(_ l: StaleLead) -> [String: Any] {
         let r = l.recommendation
         var next: Any = false
         if let visit = l.nextVisit, let start = visit.scheduledStart {
-            next = [
+            next = compact([
                 "date": Formatting.shortDate(start.date),
                 "time": Formatting.time(start),
                 "technician": l.nextVisitTechnician?.name ?? visit.technicianID,
                 "work_order_id": visit.id,
-            ] as [String: Any]
+            ])
         }
-        return common(r).merging([
+        return compact(common(r).merging([
             "site_name": l.site.label,
             "customer_name": l.site.customerName,
             "site_address": l.site.address,
@@ -111,7 +111,7 @@ public struct NoticeContexts: Sendable {
             "recommended_by": l.recommendedBy?.name ?? r.recommendedBy,
             "owner_id": r.salesOwner,
             "next_visit": next,
-        ]) { $1 }
+        ]) { $1 })
     }
 
     /// Variables every recommendation has, in both kinds of message.
@@ -119,6 +119,7 @@ public struct NoticeContexts: Sendable {
         [
             "recommendation_id": r.id,
             "description": r.description,
+            "description_lines": r.description.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).map(String.init),
             "asset": r.asset,
             "has_asset": !r.asset.isEmpty,
             "priority": r.priority.name,
@@ -131,5 +132,11 @@ public struct NoticeContexts: Sendable {
             "estimated_value": r.estimatedValueCents.map { Formatting.money($0, symbol: currencySymbol) } ?? "",
             "has_value": r.estimatedValueCents != nil,
         ]
+    }
+
+    /// Drops empty strings, so that `{{#name}}…{{/name}}` hides a section when the value is empty
+    /// (swift-mustache treats an empty string as true).
+    func compact(_ context: [String: Any]) -> [String: Any] {
+        context.filter { !(($0.value as? String)?.isEmpty ?? false) }
     }
 }

@@ -78,7 +78,8 @@ import Testing
         let out = set.render(.preVisit, context)
         #expect(out.subject == "[Critical] Before your visits tomorrow, Tuesday 24 November: 1 open recommendation to follow up")
         #expect(out.text.contains("Tue 24 Nov at 8:30 AM - Café Élise (Élise Inc.)"))
-        #expect(out.text.contains("made 196 days ago by Alice Ng"))
+        #expect(out.text.contains("Made 196 days ago by Alice Ng"))
+        #expect(out.text.contains("  Line one\n  Line <two>\n"))  // multi-line descriptions indented in text
         #expect(out.text.contains("Status: quoted (Q-9), estimated $6,800."))
         #expect(!out.text.contains("Office contact"))           // no sales owner: the line is left out
         #expect(out.html.contains("Line one\nLine &lt;two&gt;"))
