@@ -3,7 +3,7 @@
 
     scripts/generate_exports.py --work-orders N --seed S --as-of 2026-11-23 --out DIR
 
-Writes DIR/work_orders.csv, DIR/recommendations.csv and DIR/people.csv in the canonical
+Writes DIR/work_orders.csv, DIR/recommendations.csv and DIR/people.csv (then DIR/manifest.json: counts, sizes) in the canonical
 layout of examples/demo (RFC 4180: comma-separated, fields with commas, quotes or line breaks
 quoted, quotes doubled; UTF-8, no BOM; LF record ends by default, --crlf for CRLF).
 
@@ -31,6 +31,7 @@ Deliberate edge cases (each is something the rules must get right):
 """
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import sys
@@ -357,9 +358,16 @@ def main():
         f.write(nl.join(people_rows) + nl)
     for path in (wo_path, rec_path, ppl_path):
         os.replace(path + ".tmp", path)
+    sizes = {os.path.basename(p): os.path.getsize(p) for p in (wo_path, rec_path, ppl_path)}
+    manifest = {"work_orders": n, "recommendations": stats["recs"], "people": len(people_rows) - 1,
+                "sites": n_sites, "technicians": n_tech, "sales": n_sales, "managers": n_mgr,
+                "seed": args.seed, "as_of": args.as_of, "crlf": args.crlf, "bytes": sizes}
+    # written last: its presence marks a complete set (scripts/bench.sh caches on it)
+    with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+        f.write("\n")
 
     if not args.quiet:
-        sizes = {p: os.path.getsize(p) for p in (wo_path, rec_path, ppl_path)}
         total = sum(sizes.values())
         rows = n + stats["recs"] + len(people_rows) - 1
         print(f"generated {n} work orders, {stats['recs']} recommendations, {len(people_rows) - 1} people "
