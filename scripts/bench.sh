@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Benchmark: our release binary beside DuckDB on the same generated exports, with a correctness check.
+#
+#   scripts/bench.sh [SCALE...]        default: 100000 1000000 (work orders; 5000000 on request)
+#
+# Environment: SEED (1), AS_OF (2026-11-23), RUNS (3), BENCH_DATA (bench-data, git-ignored),
+# RESULTS (bench/RESULTS.md; "-" to not write it), DUCKDB_THREADS (0 = DuckDB's default, all cores).
+# Per scale: generate once (cached in $BENCH_DATA/exports-N<scale>-s<seed>-<as_of>-g<generator hash>),
+# then RUNS times, interleaved: wc -l over the three files, `followthrough run … --plan-out`, the DuckDB
+# peer (scripts/bench_duckdb.py + .sql), each under /usr/bin/time -v. Median wall time, max peak RSS.
+# Then scripts/bench_compare.py checks that both list the same ids; any mismatch fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SEED=${SEED:-1}
+AS_OF=${AS_OF:-2026-11-23}
+RUNS=${RUNS:-3}
+DATA=${BENCH_DATA:-$ROOT/bench-data}
+RESULTS=${RESULTS:-$ROOT/bench/RESULTS.md}
+DUCKDB_THREADS=${DUCKDB_THREADS:-0}
+if [ $# -gt 0 ]; then scales=("$@"); else scales=(100000 1000000); fi
+for s in "${scales[@]}"; do
+  [[ $s =~ ^[0-9]+$ ]] || { echo "bench.sh: scale '$s' is not a number of work orders" >&2; exit 64; }
+done
+mkdir -p "$DATA"
+DATA=$(cd "$DATA" && pwd)
+
+# ---- tools: GNU time, the build's system libraries, a venv with duckdb, the release binary
+scripts/install-deps.sh time libcurl4-openssl-dev libsqlite3-dev
+PY=$DATA/.venv/bin/python
+if ! "$PY" -c 'import duckdb' >/dev/null 2>&1; then
+  echo "bench.sh: installing duckdb into $DATA/.venv" >&2
+  python3 -m venv "$DATA/.venv"
+  "$DATA/.venv/bin/pip" install -q duckdb
+fi
+echo "bench.sh: building the release binary" >&2
+swift build -c release --product followthrough >&2
+BIN=$ROOT/.build/release/followthrough
+GEN_HASH=$(sha256sum scripts/generate_exports.py | cut -c1-8)
+DUCKDB_VERSION=$("$PY" -c 'import duckdb; print(duckdb.__version__)')
+
+# timed LOG CMD...: runs CMD under /usr/bin/time -v (stdout+stderr to LOG.out), prints "seconds kbytes".
+# Wall time is taken around /usr/bin/time in nanoseconds (its own "Elapsed" has 10 ms steps);
+# peak RSS is its "Maximum resident set size".
+timed() {
+  local log=$1; shift
+  local t0 t1
+  t0=$(date +%s%N)
+  if ! /usr/bin/time -v -o "$log.time" "$@" >"$log.out" 2>&1; then
+    echo "bench.sh: FAILED: $*" >&2
+    tail -n 30 "$log.out" >&2
+    exit 1
+  fi
+  t1=$(date +%s%N)
+  awk -F': ' -v ns=$((t1 - t0)) '
+    /Maximum resident set size/ { k = $2 }
+    END { printf "%.3f %d\n", ns / 1e9, k }' "$log.time"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+maxof() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/followthrough-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+rows_md=()
+failed=0
+for scale in "${scales[@]}"; do
+  dir=$DATA/exports-N$scale-s$SEED-$AS_OF-g$GEN_HASH
+  if [ ! -f "$dir/manifest.json" ]; then
+    echo "bench.sh: generating $scale work orders into $dir" >&2
+    rm -rf "$dir"
+    "$PY" scripts/generate_exports.py --work-orders "$scale" --seed "$SEED" --as-of "$AS_OF" --out "$dir"
+  fi
+  files=("$dir/work_orders.csv" "$dir/recommendations.csv" "$dir/people.csv")
+  read -r bytes rows < <("$PY" -c '
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(sum(m["bytes"].values()), m["work_orders"] + m["recommendations"] + m["people"])' "$dir/manifest.json")
+  wc_t=(); ft_t=(); ft_k=(); dk_t=(); dk_k=()
+  for run in $(seq 1 "$RUNS"); do
+    r=$WORK/$scale-$run
+    mkdir -p "$r/ft/outbox" "$r/ft/state" "$r/duck"
+    cat >"$r/ft/followthrough.toml" <<EOF
+# written by scripts/bench.sh
+timezone = "America/Toronto"
+templates_dir = "$ROOT/templates"
+state_path = "$r/ft/state/followthrough-state.sqlite"
+max_rejected_percent = 1
+
+[exports.work_orders]
+path = "$dir/work_orders.csv"
+
+[exports.recommendations]
+path = "$dir/recommendations.csv"
+
+[exports.people]
+path = "$dir/people.csv"
+
+[rules]
+lookahead_days = 1
+stale_after_days = 14
+digest_limit = 25
+max_age_days = 365
+
+[mail]
+from = "Service Desk <service@example.com>"
+sales_inbox = "sales-team@example.com"
+transport = "outbox"
+outbox_dir = "$r/ft/outbox"
+EOF
+    read -r t _ < <(timed "$r/wc" wc -l "${files[@]}")
+    wc_t+=("$t")
+    read -r t k < <(timed "$r/ft/run" "$BIN" run --config "$r/ft/followthrough.toml" --as-of "$AS_OF" \
+                      --outbox "$r/ft/outbox" --plan-out "$r/ft/plan.json")
+    ft_t+=("$t"); ft_k+=("$k")
+    read -r t k < <(timed "$r/duck/run" "$PY" scripts/bench_duckdb.py --data "$dir" --out "$r/duck" \
+                      --as-of "$AS_OF" --threads "$DUCKDB_THREADS")
+    dk_t+=("$t"); dk_k+=("$k")
+    echo "bench.sh: $scale run $run: wc ${wc_t[-1]} s, followthrough ${ft_t[-1]} s ${ft_k[-1]} kB, DuckDB ${dk_t[-1]} s ${dk_k[-1]} kB" >&2
+    if [ "$run" -gt 1 ] && ! cmp -s "$WORK/$scale-1/ft/plan.json" "$r/ft/plan.json"; then
+      echo "bench.sh: $scale: plan.json of run $run differs from run 1 (not deterministic)" >&2
+      failed=1
+    fi
+  done
+  # the binary's summary lines (its per-row warnings only counted: the generator makes unknown owners on purpose)
+  grep -h '^followthrough: ' "$WORK/$scale-1/ft/run.out" | grep -v '^followthrough: warning: ' | sed 's/^/  /' >&2 || true
+  echo "  ($(grep -c '^followthrough: warning: ' "$WORK/$scale-1/ft/run.out" || true) warning lines)" >&2
+  echo "bench.sh: $scale: comparing followthrough's plan.json with DuckDB's lists" >&2
+  if ! "$PY" scripts/bench_compare.py --plan "$WORK/$scale-1/ft/plan.json" --duckdb "$WORK/$scale-1/duck" --data "$dir" >&2; then
+    failed=1
+    mkdir -p "$DATA/mismatch-$scale"
+    cp -r "$WORK/$scale-1/ft/plan.json" "$WORK/$scale-1/duck" "$DATA/mismatch-$scale/"
+    echo "bench.sh: $scale: LISTS DIFFER; plan.json and DuckDB output kept in $DATA/mismatch-$scale" >&2
+    verdict="**MISMATCH**"
+  else
+    verdict="match"
+  fi
+  rows_md+=("$("$PY" - "$scale" "$bytes" "$rows" "$verdict" "$(median "${wc_t[@]}")" "$(median "${ft_t[@]}")" \
+      "$(maxof "${ft_k[@]}")" "$(median "${dk_t[@]}")" "$(maxof "${dk_k[@]}")" <<'EOF'
+import sys
+scale, size, rows, verdict, wc, ft, ftk, dk, dkk = sys.argv[1:]
+ft, dk, ftk, dkk = float(ft), float(dk), int(ftk), int(dkk)
+print(f"| {int(scale):,} | {int(size) / 1e6:.1f} | {int(rows):,} | {float(wc):.2f} | {ft:.2f} | {ftk / 1024:.0f} | "
+      f"{dk:.2f} | {dkk / 1024:.0f} | {ft / dk:.2f} | {ftk / dkk:.2f} | {verdict} |")
+EOF
+)")
+done
+
+cmd="scripts/bench.sh ${scales[*]}"
+[ "$SEED" != 1 ] && cmd="SEED=$SEED $cmd"
+[ "$AS_OF" != 2026-11-23 ] && cmd="AS_OF=$AS_OF $cmd"
+[ "$RUNS" != 3 ] && cmd="RUNS=$RUNS $cmd"
+[ "$DUCKDB_THREADS" != 0 ] && cmd="DUCKDB_THREADS=$DUCKDB_THREADS $cmd"
+table=$(
+  echo "Command: \`$cmd\` (seed $SEED, as of $AS_OF, median of $RUNS runs, peak RSS = max over runs)"
+  echo
+  echo "| scale (work orders) | files MB | rows | wc -l s | followthrough s | peak RSS MB | DuckDB s | DuckDB RSS MB | time ratio (ours/DuckDB) | RSS ratio | lists |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|"
+  printf '%s\n' "${rows_md[@]}"
+  echo
+  echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB;" \
+       "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift || echo ' (+ local changes)');" \
+       "$(swift --version 2>/dev/null | head -n 1); DuckDB $DUCKDB_VERSION (Python module, threads: ${DUCKDB_THREADS/#0/default}); $(date -u +%Y-%m-%dT%H:%MZ)."
+)
+echo
+echo "$table"
+if [ "$RESULTS" != "-" ]; then
+  mkdir -p "$(dirname "$RESULTS")"
+  { echo "# FollowThrough benchmark results"; echo; echo "See bench/README.md for what is measured and how."; echo; echo "$table"; } >"$RESULTS"
+  echo "bench.sh: wrote $RESULTS" >&2
+fi
+exit $failed
