@@ -13,12 +13,13 @@ enum StatusLedger {
 
     static func save(_ db: Database, current: [String: TrackedStatus], changes: [StatusChange], asOf: LocalDate) throws {
         let day = asOf.description
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO recommendation_status (recommendation_id, status, seen_on) VALUES (?, ?, ?)
+            ON CONFLICT (recommendation_id) DO UPDATE SET status = excluded.status, seen_on = excluded.seen_on
+            WHERE status <> excluded.status
+            """)
         for (id, status) in current {
-            try db.execute(sql: """
-                INSERT INTO recommendation_status (recommendation_id, status, seen_on) VALUES (?, ?, ?)
-                ON CONFLICT (recommendation_id) DO UPDATE SET status = excluded.status, seen_on = excluded.seen_on
-                WHERE status <> excluded.status
-                """, arguments: [id, status.rawValue, day])
+            try upsert.execute(arguments: [id, status.rawValue, day])
         }
         for c in changes {
             try db.execute(sql: """
