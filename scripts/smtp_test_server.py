@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import ssl
 import sys
 import threading
@@ -37,6 +38,8 @@ def parse_args():
     p.add_argument("--drop-during-data-once", action="store_true",
                    help="the first time, close the connection after the data, before replying")
     p.add_argument("--hang", action="store_true", help="accept TCP but never send a greeting")
+    p.add_argument("--exit-on-stdin-eof", action="store_true",
+                   help="stop when standard input closes (tests: the server dies with its parent)")
     return p.parse_args()
 
 
@@ -125,7 +128,8 @@ def make_authenticator(rec, user, password):
         ok = (isinstance(auth_data, LoginPassword)
               and auth_data.login == user.encode() and auth_data.password == password.encode())
         rec.event("auth", server.conn_id, mechanism=mechanism, success=ok)
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd itself answers 535 on failure.
+        return AuthResult(success=ok, handled=False)
     return authenticate
 
 
@@ -170,6 +174,15 @@ async def serve(args):
 
 def main():
     args = parse_args()
+    # A parent such as a Swift test runner may have blocked SIGTERM; we must still honour it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    if args.exit_on_stdin_eof:
+        def watch_stdin():
+            while sys.stdin.buffer.read(4096):
+                pass
+            os._exit(0)
+        threading.Thread(target=watch_stdin, daemon=True).start()
     if args.maildir:
         os.makedirs(args.maildir, exist_ok=True)
     try:

@@ -20,12 +20,12 @@ private final class TransferContext {
     var pending: [UInt8] = []
     /// Lines of the reply being received (continuation lines `250-…`).
     var currentReply: [String] = []
-    /// The last complete reply received during this transfer.
-    var lastReply: [String] = []
+    /// Complete replies received during this transfer, oldest first.
+    var replies: [[String]] = []
     var bytesFromServer = 0
 
     func reset(body: [UInt8]) {
-        self.body = body; offset = 0; pending = []; currentReply = []; lastReply = []; bytesFromServer = 0
+        self.body = body; offset = 0; pending = []; currentReply = []; replies = []; bytesFromServer = 0
     }
 
     func received(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -40,7 +40,7 @@ private final class TransferContext {
             // "250 text" ends a reply, "250-text" continues it.
             let chars = Array(text.utf8.prefix(4))
             if chars.count < 4 || chars[3] != UInt8(ascii: "-") {
-                lastReply = currentReply
+                replies.append(currentReply)
                 currentReply = []
             }
         }
@@ -167,13 +167,17 @@ final class CurlSMTPConnection {
     }
 
     private func classify(_ rc: CURLcode) -> SMTPAttempt {
-        let replyLines = context.lastReply
-        let reply = Self.format(replyLines)
         if rc == CURLE_OK {
-            return SMTPAttempt(result: .delivered, reply: reply.isEmpty ? "250" : reply)
+            return SMTPAttempt(result: .delivered, reply: context.replies.last.map(Self.format) ?? "250")
         }
         var code = 0
-        if !replyLines.isEmpty, let h = handle { _ = ft_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code) }
+        if !context.replies.isEmpty, let h = handle { _ = ft_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code) }
+        // On failure curl closes the connection inside the transfer, so the last reply is often QUIT's
+        // "221 Bye"; report the reply that carried the failing code instead.
+        let replyLines = context.replies.last { $0.first?.hasPrefix("\(code)") == true && code != 0 }
+            ?? context.replies.last { $0.first?.hasPrefix("221") != true }
+            ?? []
+        let reply = Self.format(replyLines)
         let curlReason = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(rc))
         let detail = "\(curlReason) (curl error \(rc.rawValue))"
         let result: SMTPAttempt.Result = (500...599).contains(code) ? .permanent : .transient
