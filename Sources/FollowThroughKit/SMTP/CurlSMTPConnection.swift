@@ -23,9 +23,12 @@ private final class TransferContext {
     /// Complete replies received during this transfer, oldest first.
     var replies: [[String]] = []
     var bytesFromServer = 0
+    /// Whether this transfer got as far as MAIL FROM, i.e. past greeting, EHLO, STARTTLS and AUTH.
+    var sentMailFrom = false
 
     func reset(body: [UInt8]) {
         self.body = body; offset = 0; pending = []; currentReply = []; replies = []; bytesFromServer = 0
+        sentMailFrom = false
     }
 
     func received(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -61,11 +64,16 @@ private let readMessageBytes: curl_read_callback = { buffer, size, count, userda
     return n
 }
 
-/// curl_debug_callback: keeps the server's reply lines (never what we send, which includes AUTH).
+/// curl_debug_callback: keeps the server's reply lines. Of what we send (which includes AUTH) it only
+/// notes whether MAIL FROM went out, and keeps none of it.
 private let captureServerReplies: curl_debug_callback = { _, type, data, size, userdata in
-    guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+    guard let data, let userdata else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-    data.withMemoryRebound(to: UInt8.self, capacity: size) { context.received(UnsafeBufferPointer(start: $0, count: size)) }
+    if type == CURLINFO_HEADER_IN {
+        data.withMemoryRebound(to: UInt8.self, capacity: size) { context.received(UnsafeBufferPointer(start: $0, count: size)) }
+    } else if type == CURLINFO_HEADER_OUT, size >= 9, strncasecmp(data, "MAIL FROM", 9) == 0 {
+        context.sentMailFrom = true
+    }
     return 0
 }
 
@@ -192,7 +200,7 @@ final class CurlSMTPConnection {
         let silent = [CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_WEIRD_SERVER_REPLY].contains(rc)
         if silent && context.bytesFromServer == 0 {
             return rc == CURLE_OPERATION_TIMEDOUT
-                ? "the server accepted the connection but did not greet within \(s.messageTimeout.milliseconds) ms"
+                ? "the server accepted the connection but did not greet within \(min(s.connectTimeout, s.messageTimeout).milliseconds) ms"
                 : "the server closed the connection without greeting (\(detail))"
         }
         if code == 530 {
@@ -212,7 +220,8 @@ final class CurlSMTPConnection {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST:
             return "cannot connect (\(detail)); check the host and port and that the relay is running"
         default:
-            return nil
+            // Anything else that stops the session before MAIL FROM would stop every message the same way.
+            return context.sentMailFrom ? nil : "the SMTP session could not be set up (\(reply.isEmpty ? detail : "\(reply); \(detail)"))"
         }
     }
 
