@@ -145,7 +145,7 @@ final class SMTPRun: @unchecked Sendable {
             attempt = connection.send(data: message.data, from: envelope.from, to: message.recipient)
         }
         while attempt.result == .transient && attempts < s.maxAttempts {
-            let delay = s.backoffBase * (1 << (attempts - 1))
+            let delay = s.backoffBase * (1 << min(attempts - 1, 20))
             logger.warning("smtp: temporary failure, retrying", metadata: [
                 "messageID": "\(message.messageID)", "recipient": "\(message.recipient)",
                 "attempt": "\(attempts)", "reply": "\(redact(attempt.reply))",

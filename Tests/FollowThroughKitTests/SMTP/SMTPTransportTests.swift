@@ -100,6 +100,31 @@ import Testing
         #expect(!produced.contains { $0.contains(wrong) })
     }
 
+    @Test func aServerDemandingStartTLSStopsAPlainRun() throws {
+        let cert = try TestCertificate.get()
+        let server = try SMTPTestServer(["--starttls", cert.cert, cert.key, "--require-starttls"])
+        defer { server.stop() }
+        let outcomes = OutcomeRecorder()
+        let error = #expect(throws: TransportSetupError.self) {
+            try SMTPTransport.live(settings: plainSettings(server), logger: LogRecorder().logger)
+                .deliver((1...3).map { testMessage($0, to: "t\($0)@example.test") }) { outcomes.record($0) }
+        }
+        #expect(error?.description.contains("requires authentication or STARTTLS") == true)
+        #expect(error?.description.contains("530") == true)
+        #expect(outcomes.outcomes.isEmpty)
+        #expect(try server.received().isEmpty)
+    }
+
+    @Test func opportunisticTLSSendsInClearWhenStartTLSIsNotOffered() throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        var settings = plainSettings(server)
+        settings.tls = .opportunistic
+        let outcome = try SMTPTransport.sendOne(testMessage(1, to: "a@example.test"), settings: settings, logger: LogRecorder().logger)
+        #expect(outcome.status == .delivered)
+        #expect(try server.received().count == 1)
+    }
+
     @Test func cannotConnectIsASetupError() throws {
         let closedPort = try SMTPTestServer().port  // stopped again at once by deinit
         let settings = SMTPSettings(url: "smtp://127.0.0.1:\(closedPort)", tls: .off, connectTimeout: .seconds(2))
