@@ -182,9 +182,9 @@ final class CurlSMTPConnection {
         if !context.replies.isEmpty, let h = handle { _ = ft_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code) }
         // On failure curl closes the connection inside the transfer, so the last reply is often QUIT's
         // "221 Bye"; report the reply that carried the failing code instead.
-        let replyLines = context.replies.last { $0.first?.hasPrefix("\(code)") == true && code != 0 }
-            ?? context.replies.last { $0.first?.hasPrefix("221") != true }
-            ?? []
+        let failing = context.replies.last { code != 0 && $0.first?.hasPrefix("\(code)") == true }
+        if failing == nil { code = 0 }  // a code left over from an earlier transfer on this handle
+        let replyLines = failing ?? context.replies.last { $0.first?.hasPrefix("221") != true } ?? []
         let reply = Self.format(replyLines)
         let curlReason = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(rc))
         let detail = "\(curlReason) (curl error \(rc.rawValue))"
