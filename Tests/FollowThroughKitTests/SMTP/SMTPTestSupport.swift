@@ -74,7 +74,10 @@ final class SMTPTestServer: @unchecked Sendable {
         port = found
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
 
     func stop() {
         try? stdinPipe.fileHandleForWriting.close()
