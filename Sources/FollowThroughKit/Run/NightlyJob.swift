@@ -68,10 +68,19 @@ public struct NightlyJob: Sendable {
                 return fail("\(planOut): cannot write the plan (\(error.localizedDescription))", .configOrInput, &summary, request)
             }
         }
+        // Built before anything is stored, so a bad transport setting (no SMTP password, say) stops the run cleanly.
+        var transport = MailTransport(name: "none") { _, _ in }
+        if !request.dryRun {
+            do {
+                transport = try hooks.transport ?? environment.makeTransport(config, loaded.asOf, request.outbox, logger)
+            } catch {
+                return fail("\(error)", .configOrInput, &summary, request)
+            }
+        }
         let store: StateStore
         let runID: Int64
         let outbox: OutboxPreparation
-        let problems = ProblemList()
+        let problems = LockedList<String>()
         do {
             if request.dryRun {
                 store = try StateStore.openExisting(path: config.statePath) ?? StateStore.inMemory()
@@ -85,7 +94,7 @@ public struct NightlyJob: Sendable {
                 resend: request.resend, now: started, envelopeFrom: config.mail.from.address,
                 compose: { plan, generation in
                     let composed = RunPreparation.composer(loaded, now: started, resendGeneration: generation).compose(plan)
-                    problems.add(composed.problems)
+                    problems.add(contentsOf: composed.problems)
                     return composed.messages
                 })
             outbox = request.dryRun ? try store.rehearseOutbox(outboxRequest) : try store.prepareOutbox(outboxRequest)
@@ -93,7 +102,7 @@ public struct NightlyJob: Sendable {
             return fail("\(error)", .configOrInput, &summary, request)
         }
         summary.add(outbox)
-        reportInput(loaded, problems: loaded.plan.unreachable + problems.list, outbox: outbox)
+        reportInput(loaded, problems: loaded.plan.unreachable + problems.all, outbox: outbox)
         if request.dryRun {
             for entry in outbox.deliverable {
                 let earlier = entry.asOf == loaded.asOf.description ? "" : " (retry from \(entry.asOf))"
@@ -102,12 +111,6 @@ public struct NightlyJob: Sendable {
             environment.report("followthrough: dry run: \(outbox.deliverable.count) message(s) to deliver, nothing sent or recorded")
             write(summary, to: request.summaryJSON)
             return .ok
-        }
-        let transport: MailTransport
-        do {
-            transport = try hooks.transport ?? environment.makeTransport(config, loaded.asOf, request.outbox, logger)
-        } catch {
-            return finish(store, runID, error: "\(error)", .configOrInput, &summary, request, pending: outbox.deliverable.count)
         }
         summary.transport = transport.name
         let delivery = StatefulDelivery(store: store, runID: runID, now: environment.now,
@@ -167,6 +170,18 @@ public struct NightlyJob: Sendable {
         }
         let out = environment.output
         out("config: \(prepared.config.file) ok; templates: \(prepared.config.templatesDirectory) ok")
+        switch prepared.config.mail.transport {
+        case .outbox(let directory): out("mail: outbox \(directory)")
+        case .smtp(let smtp):
+            do {
+                let settings = try smtp.settings(configFile: prepared.config.file)
+                let login = settings.username.map { "user \($0), password \(smtp.passwordFile.map { "from \($0)" } ?? "from $\(smtp.passwordEnv)")" } ?? "no login"
+                out("mail: smtp \(settings.url), tls \(settings.tls.rawValue), \(login)")
+            } catch {
+                environment.report("followthrough: \(error)")
+                return .configOrInput
+            }
+        }
         for file in prepared.report.files {
             out("\(file.file): \(file.rows) rows, \(file.rejected) rejected")
         }
@@ -218,12 +233,4 @@ public struct NightlyJob: Sendable {
                            + (missing > 0 ? ", no outcome for \(missing)" : ""))
         return failed.isEmpty && missing <= 0 ? .ok : .deliveryFailures
     }
-}
-
-/// Rendering problems collected while composing.
-final class ProblemList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [String] = []
-    func add(_ more: [String]) { lock.withLock { items += more } }
-    var list: [String] { lock.withLock { items } }
 }

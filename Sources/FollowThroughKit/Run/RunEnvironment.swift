@@ -40,8 +40,8 @@ public enum TransportFactory {
         if let outboxOverride { return OutboxTransport.live(directory: outboxOverride, asOf: asOf.description) }
         switch config.mail.transport {
         case .outbox(let directory): return OutboxTransport.live(directory: directory, asOf: asOf.description)
-        case .smtp:
-            throw ConfigError(file: config.file, message: "transport = \"smtp\" is not available in this build", hint: "use transport = \"outbox\"")
+        case .smtp(let smtp):
+            return SMTPTransport.live(settings: try smtp.settings(configFile: config.file), logger: logger)
         }
     }
 }

@@ -16,18 +16,11 @@ public enum SMTPTransport {
 
     /// Sends one message (e.g. for a `send-test` command) and returns what happened to it.
     public static func sendOne(_ message: OutgoingMessage, settings: SMTPSettings, logger: Logger) throws -> DeliveryOutcome {
-        let box = OutcomeBox()
-        try live(settings: settings, logger: logger).deliver([message]) { box.set($0) }
-        guard let outcome = box.get() else { throw TransportSetupError("SMTP: no outcome for \(message.messageID)") }
+        let box = LockedList<DeliveryOutcome>()
+        try live(settings: settings, logger: logger).deliver([message]) { box.add($0) }
+        guard let outcome = box.all.first else { throw TransportSetupError("SMTP: no outcome for \(message.messageID)") }
         return outcome
     }
-}
-
-private final class OutcomeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outcome: DeliveryOutcome?
-    func set(_ value: DeliveryOutcome) { lock.withLock { outcome = value } }
-    func get() -> DeliveryOutcome? { lock.withLock { outcome } }
 }
 
 /// One call of `deliver`: the shared queue, throttle and outcome reporting behind the worker threads.

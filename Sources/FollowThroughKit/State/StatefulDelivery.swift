@@ -20,7 +20,7 @@ public struct StatefulDelivery: Sendable {
     /// Delivers every entry; returns the outcomes. Throws `TransportSetupError` when the transport cannot start.
     public func deliver(_ entries: [OutboxEntry], via transport: MailTransport) throws -> [DeliveryOutcome] {
         let rows = RowQueue(entries)
-        let tally = OutcomeList()
+        let tally = LockedList<DeliveryOutcome>()
         let store = store, runID = runID, now = now, delay = delayBeforeRecordingMs, report = report
         try transport.deliver(entries.map(\.message)) { outcome in
             if delay > 0 { usleep(useconds_t(delay) * 1000) }
@@ -35,7 +35,7 @@ public struct StatefulDelivery: Sendable {
             }
             tally.add(outcome)
         }
-        return tally.outcomes
+        return tally.all
     }
 }
 
@@ -52,12 +52,4 @@ final class RowQueue: @unchecked Sendable {
             return first
         }
     }
-}
-
-/// Outcomes collected from transport threads.
-final class OutcomeList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [DeliveryOutcome] = []
-    func add(_ outcome: DeliveryOutcome) { lock.withLock { list.append(outcome) } }
-    var outcomes: [DeliveryOutcome] { lock.withLock { list } }
 }
