@@ -49,10 +49,14 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: String) {
-        let b = Array(text.utf8)
-        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              let y = digits(b, 0, 4), let m = digits(b, 5, 2), let d = digits(b, 8, 2) else { return nil }
-        self.init(year: y, month: m, day: d)
+        var text = text
+        guard let parts = text.withUTF8({ u -> (Int, Int, Int)? in
+            let b = UnsafeRawBufferPointer(u)
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+                  let y = num(b, 0, 4), let m = num(b, 5, 2), let d = num(b, 8, 2) else { return nil }
+            return (y, m, d)
+        }) else { return nil }
+        self.init(year: parts.0, month: parts.1, day: parts.2)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -86,15 +90,4 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
 func pad(_ value: Int, _ width: Int) -> String {
     let s = String(value)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-}
-
-func digits(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
-    guard start + count <= b.count else { return nil }
-    var v = 0
-    for i in start..<(start + count) {
-        let c = b[i] &- 48
-        guard c < 10 else { return nil }
-        v = v * 10 + Int(c)
-    }
-    return v
 }

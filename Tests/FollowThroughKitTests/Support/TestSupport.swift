@@ -2,8 +2,7 @@ import Foundation
 
 /// Paths, temp folders, child processes and the MIME parser, for integration tests.
 enum TestSupport {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../..").standardized
+    static let repoRoot = Repo.root
 
     /// The `followthrough` binary built by `swift build --build-tests`.
     static var binary: URL {
@@ -28,27 +27,9 @@ enum TestSupport {
     }
 
     /// Runs a program to completion, capturing its output.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                    currentDirectory: URL? = nil) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        let result = try Child.run(executable.path, arguments, env: environment)
+        return ProcessResult(status: result.status, stdout: result.out, stderr: result.err)
     }
 
     /// Runs the built `followthrough` with arguments.
