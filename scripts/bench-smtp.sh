@@ -9,9 +9,10 @@ size=${2:-6000}
 cd "$(dirname "$0")/.."
 driver=${FOLLOWTHROUGH_BENCH:-.build/release/followthrough bench-smtp}
 
-for tool in /usr/sbin/smtp-sink /usr/sbin/smtp-source; do
-    [ -x "$tool" ] || { echo "$tool: missing; apt-get install postfix" >&2; exit 2; }
-done
+# Postfix provides smtp-sink and smtp-source; install it (without starting a mail system) when missing.
+[ -x /usr/sbin/smtp-sink ] || DEBIAN_FRONTEND=noninteractive scripts/install-deps.sh postfix
+scripts/install-deps.sh libcurl4-openssl-dev libsqlite3-dev
+[ -n "${FOLLOWTHROUGH_BENCH:-}" ] || swift build -c release --product followthrough
 
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # smtp-sink drops root privileges to -u USER; nobody is enough for a sink that stores nothing.
