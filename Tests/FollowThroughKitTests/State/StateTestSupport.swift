@@ -62,25 +62,7 @@ final class Workspace: @unchecked Sendable {
         try put("people.csv", (["person_id,name,email,role,manager_id"] + people).joined(separator: "\n") + "\n")
         try put("work_orders.csv", (["work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves"] + workOrders).joined(separator: "\n") + "\n")
         try put("recommendations.csv", (["recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id"] + recommendations).joined(separator: "\n") + "\n")
-        try put("followthrough.toml", """
-            timezone = "UTC"
-            templates_dir = "\(Repo.templates)"
-            state_path = "state.sqlite"
-            [exports.work_orders]
-            path = "work_orders.csv"
-            delimiter = ","
-            [exports.recommendations]
-            path = "recommendations.csv"
-            [exports.people]
-            path = "people.csv"
-            [rules]
-            \(rules)
-            [mail]
-            from = "Service Desk <service@example.com>"
-            sales_inbox = "sales-team@example.com"
-            transport = "outbox"
-            outbox_dir = "outbox"
-            """)
+        _ = try TestSupport.writeConfig(in: dir, extra: "state_path = \"state.sqlite\"", rules: rules, timezone: "UTC")
     }
 
     func cleanup() { try? FileManager.default.removeItem(at: dir) }

@@ -59,9 +59,9 @@ enum TestSupport {
     }
 
     /// Writes a config for the exports in `dir`, using the shipped templates.
-    static func writeConfig(in dir: URL, extra: String = "", rules: String = "") throws -> URL {
+    static func writeConfig(in dir: URL, extra: String = "", rules: String = "", timezone: String = "America/Toronto") throws -> URL {
         let config = """
-        timezone = "America/Toronto"
+        timezone = "\(timezone)"
         templates_dir = "\(repoRoot.appendingPathComponent("templates").path)"
         \(extra)
         [exports.work_orders]
