@@ -8,7 +8,7 @@ public struct DatasetBuilder: Sendable {
     private var report = DataQualityReport()
     private var counts: [ExportKind: FileCounts] = [:]
     /// Every work order id seen: its first line (duplicates) and its technician (the `recommended_by` default).
-    private var workOrdersSeen: [String: SeenWorkOrder] = [:]
+    private var workOrdersSeen = WorkOrderIDTable()
     /// Technician ids, interned: `SeenWorkOrder.technician` indexes this list (-1: none).
     private var technicianNames: [String] = []
     private var technicianIndex: [String: Int32] = [:]
@@ -48,8 +48,7 @@ public struct DatasetBuilder: Sendable {
     /// (completed) `resolves` matter, so strings are made only where they are kept.
     mutating func addHistory(_ row: ExportRow, id: UnsafeRawBufferPointer, site: UnsafeRawBufferPointer, status: WorkOrderStatus) {
         typealias WO = RecordDecoder.WO
-        let idText = String(decoding: id, as: UTF8.self)
-        guard remember(idText, line: row.line, technician: row.bytes(WO.tech)) else { return }
+        guard remember(id, line: row.line, technician: row.bytes(WO.tech)) else { return }
         let siteID = String(decoding: site, as: UTF8.self)
         let name = row.bytes(WO.siteName), customer = row.bytes(WO.customer), address = row.bytes(WO.address)
         if let index = dataset.sites.index(forKey: siteID) {
@@ -79,21 +78,17 @@ public struct DatasetBuilder: Sendable {
 
     /// Records a work order id; false (and a rejection) when it was seen before.
     private mutating func remember(_ id: String, line: Int, technician: String) -> Bool {
-        remember(id, line: line, technicianIndex: technician.isEmpty ? -1 : intern(technician))
+        let seen = WorkOrderIDTable.Seen(line: line, technician: technician.isEmpty ? -1 : intern(technician))
+        guard let first = workOrdersSeen.insert(id, seen) else { return true }
+        reject(.workOrders, line: line, "duplicate work_order_id '\(id)' (first on line \(first.line))")
+        return false
     }
 
-    private mutating func remember(_ id: String, line: Int, technician: UnsafeRawBufferPointer) -> Bool {
-        remember(id, line: line, technicianIndex: technician.isEmpty ? -1 : intern(String(decoding: technician, as: UTF8.self)))
-    }
-
-    private mutating func remember(_ id: String, line: Int, technicianIndex: Int32) -> Bool {
-        // One hash lookup: the default is stored when the id is new, and `claim` fills it in.
-        let empty = SeenWorkOrder(line: Int.min, technician: -1)
-        if let first = claim(&workOrdersSeen[id, default: empty], SeenWorkOrder(line: line, technician: technicianIndex)) {
-            reject(.workOrders, line: line, "duplicate work_order_id '\(id)' (first on line \(first.line))")
-            return false
-        }
-        return true
+    private mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) -> Bool {
+        let seen = WorkOrderIDTable.Seen(line: line, technician: technician.isEmpty ? -1 : intern(String(decoding: technician, as: UTF8.self)))
+        guard let first = workOrdersSeen.insert(id, seen) else { return true }
+        reject(.workOrders, line: line, "duplicate work_order_id '\(String(decoding: id, as: UTF8.self))' (first on line \(first.line))")
+        return false
     }
 
     private mutating func intern(_ technician: String) -> Int32 {
@@ -176,15 +171,3 @@ public struct DatasetBuilder: Sendable {
     }
 }
 
-/// What the builder keeps of every work order id.
-struct SeenWorkOrder: Sendable {
-    var line: Int
-    var technician: Int32
-}
-
-/// Fills an empty slot (a fresh default) with `value` and returns nil, or returns what the slot already held.
-@inline(__always)
-private func claim(_ slot: inout SeenWorkOrder, _ value: SeenWorkOrder) -> SeenWorkOrder? {
-    if slot.line == Int.min { slot = value; return nil }
-    return slot
-}
