@@ -1,3 +1,5 @@
+import Foundation
+
 /// Accumulates decoded rows into a `Dataset`, checking ids and cross-references as it goes.
 public struct DatasetBuilder: Sendable {
     /// Display name of each export file, for the report.
@@ -5,8 +7,11 @@ public struct DatasetBuilder: Sendable {
     private var dataset = Dataset()
     private var report = DataQualityReport()
     private var counts: [ExportKind: FileCounts] = [:]
-    private var workOrderLines: [String: Int] = [:]
-    private var workOrderTechnician: [String: String] = [:]
+    /// Every work order id seen: its first line (duplicates) and its technician (the `recommended_by` default).
+    private var workOrdersSeen = WorkOrderIDTable()
+    /// Technician ids, interned: `SeenWorkOrder.technician` indexes this list (-1: none).
+    private var technicianNames: [String] = []
+    private var technicianIndex: [String: Int32] = [:]
     private var recommendationLines: [String: Int] = [:]
     /// Keep at most this many rejections and warnings in the report (counts stay exact).
     public var maxListedIssues = 1000
@@ -30,20 +35,86 @@ public struct DatasetBuilder: Sendable {
     }
 
     public mutating func add(_ workOrder: WorkOrder) {
-        if let first = workOrderLines[workOrder.id] {
-            return reject(.workOrders, line: workOrder.line, "duplicate work_order_id '\(workOrder.id)' (first on line \(first))")
-        }
-        workOrderLines[workOrder.id] = workOrder.line
-        if !workOrder.technicianID.isEmpty { workOrderTechnician[workOrder.id] = workOrder.technicianID }
-        var site = dataset.sites[workOrder.siteID] ?? Site(id: workOrder.siteID)
-        if !workOrder.siteName.isEmpty { site.name = workOrder.siteName }
-        if !workOrder.customerName.isEmpty { site.customerName = workOrder.customerName }
-        if !workOrder.siteAddress.isEmpty { site.address = workOrder.siteAddress }
-        dataset.sites[workOrder.siteID] = site
+        guard remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID) else { return }
+        updateSite(workOrder.siteID, name: workOrder.siteName, customerName: workOrder.customerName, address: workOrder.siteAddress)
         switch workOrder.status {
         case .scheduled: dataset.scheduledVisits.append(workOrder)
         case .completed: dataset.resolvedIDs.formUnion(workOrder.resolves)
         case .cancelled: break
+        }
+    }
+
+    /// A completed or cancelled work order row, already validated: only its id, technician, site details and
+    /// (completed) `resolves` matter, so strings are made only where they are kept.
+    mutating func addHistory(_ row: ExportRow, id: UnsafeRawBufferPointer, site: UnsafeRawBufferPointer, status: WorkOrderStatus) {
+        typealias WO = RecordDecoder.WO
+        guard remember(id, line: row.line, technician: row.bytes(WO.tech)) else { return }
+        let siteID = String(decoding: site, as: UTF8.self)
+        let name = row.bytes(WO.siteName), customer = row.bytes(WO.customer), address = row.bytes(WO.address)
+        if let index = dataset.sites.index(forKey: siteID) {
+            let known = dataset.sites.values[index]
+            if !name.isEmpty, !Self.same(known.name, name) { dataset.sites.values[index].name = String(decoding: name, as: UTF8.self) }
+            if !customer.isEmpty, !Self.same(known.customerName, customer) {
+                dataset.sites.values[index].customerName = String(decoding: customer, as: UTF8.self)
+            }
+            if !address.isEmpty, !Self.same(known.address, address) {
+                dataset.sites.values[index].address = String(decoding: address, as: UTF8.self)
+            }
+        } else {
+            dataset.sites[siteID] = Site(id: siteID, name: String(decoding: name, as: UTF8.self),
+                                         customerName: String(decoding: customer, as: UTF8.self),
+                                         address: String(decoding: address, as: UTF8.self))
+        }
+        if status == .completed {
+            let resolves = row.bytes(WO.resolves)
+            if !resolves.isEmpty {
+                for part in String(decoding: resolves, as: UTF8.self).split(separator: ";") {
+                    let id = String(part).trimmingSpaces
+                    if !id.isEmpty { dataset.resolvedIDs.insert(id) }
+                }
+            }
+        }
+    }
+
+    /// Records a work order id; false (and a rejection) when it was seen before.
+    private mutating func remember(_ id: String, line: Int, technician: String) -> Bool {
+        let seen = WorkOrderIDTable.Seen(line: line, technician: technician.isEmpty ? -1 : intern(technician))
+        guard let first = workOrdersSeen.insert(id, seen) else { return true }
+        reject(.workOrders, line: line, "duplicate work_order_id '\(id)' (first on line \(first.line))")
+        return false
+    }
+
+    private mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) -> Bool {
+        let seen = WorkOrderIDTable.Seen(line: line, technician: technician.isEmpty ? -1 : intern(String(decoding: technician, as: UTF8.self)))
+        guard let first = workOrdersSeen.insert(id, seen) else { return true }
+        reject(.workOrders, line: line, "duplicate work_order_id '\(String(decoding: id, as: UTF8.self))' (first on line \(first.line))")
+        return false
+    }
+
+    private mutating func intern(_ technician: String) -> Int32 {
+        if let index = technicianIndex[technician] { return index }
+        let index = Int32(technicianNames.count)
+        technicianNames.append(technician)
+        technicianIndex[technician] = index
+        return index
+    }
+
+    private mutating func updateSite(_ siteID: String, name: String, customerName: String, address: String) {
+        if let index = dataset.sites.index(forKey: siteID) {
+            if !name.isEmpty { dataset.sites.values[index].name = name }
+            if !customerName.isEmpty { dataset.sites.values[index].customerName = customerName }
+            if !address.isEmpty { dataset.sites.values[index].address = address }
+        } else {
+            dataset.sites[siteID] = Site(id: siteID, name: name, customerName: customerName, address: address)
+        }
+    }
+
+    /// True when `text` holds exactly these UTF-8 bytes.
+    @inline(__always)
+    private static func same(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var text = text
+        return text.withUTF8 { u in
+            u.count == bytes.count && (u.isEmpty || memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0)
         }
     }
 
@@ -81,8 +152,8 @@ public struct DatasetBuilder: Sendable {
         }
         for index in dataset.recommendations.indices {
             var r = dataset.recommendations[index]
-            if r.recommendedBy.isEmpty, let tech = workOrderTechnician[r.workOrderID] {
-                r.recommendedBy = tech
+            if r.recommendedBy.isEmpty, let seen = workOrdersSeen[r.workOrderID], seen.technician >= 0 {
+                r.recommendedBy = technicianNames[Int(seen.technician)]
                 dataset.recommendations[index] = r
             }
             guard dataset.isOpen(r) else { continue }
@@ -99,3 +170,4 @@ public struct DatasetBuilder: Sendable {
         return (dataset, report)
     }
 }
+

@@ -33,7 +33,7 @@ public struct ExportIngestor {
         builder.countRow(decoder.kind)
         do {
             switch decoder.kind {
-            case .workOrders: builder.add(try decoder.workOrder(row))
+            case .workOrders: try decoder.ingestWorkOrder(row, into: &builder)
             case .recommendations: builder.add(try decoder.recommendation(row))
             case .people: builder.add(try decoder.person(row))
             }

@@ -10,6 +10,8 @@ public struct RecordDecoder: Sendable {
     let dates: DateParser
     /// Per mappable column: lowercased file value → canonical value.
     let valueMaps: [String: [String: String]]
+    /// True when `status` values go through a configured value map (no byte fast path then).
+    let statusMapped: Bool
 
     public init(kind: ExportKind, options: ExportOptions, dates: DateParser) {
         self.kind = kind
@@ -21,6 +23,7 @@ public struct RecordDecoder: Sendable {
             maps[column] = lowered
         }
         self.valueMaps = maps
+        self.statusMapped = maps["status"] != nil
     }
 
     // Column positions, as in `ExportKind.columns`.
@@ -42,6 +45,47 @@ public struct RecordDecoder: Sendable {
         return WorkOrder(id: id, siteID: site, siteName: row.text(WO.siteName), customerName: row.text(WO.customer),
                          siteAddress: row.text(WO.address), technicianID: tech, status: status, scheduledStart: start,
                          completedAt: try date(row, WO.completed), resolves: resolves, line: row.line)
+    }
+
+    /// Validates a work-order row exactly as `workOrder(_:)` does (same checks, same order, same messages), but
+    /// builds a full `WorkOrder` only for scheduled ones: history rows go to the builder as bytes.
+    func ingestWorkOrder(_ row: ExportRow, into builder: inout DatasetBuilder) throws(RowRejection) {
+        let id = row.bytes(WO.id)
+        if id.isEmpty { throw RowRejection("missing \(kind.columns[WO.id])") }
+        let site = row.bytes(WO.site)
+        if site.isEmpty { throw RowRejection("missing \(kind.columns[WO.site])") }
+        let status: WorkOrderStatus
+        if !statusMapped, let exact = Self.exactWorkOrderStatus(row.bytes(WO.status)) {
+            status = exact
+        } else {
+            status = try enumValue(row, WO.status, required: true, WorkOrderStatus.init(rawValue:)) ?? .scheduled
+        }
+        if status == .scheduled { return builder.add(try workOrder(row)) }
+        _ = try date(row, WO.start)
+        _ = try date(row, WO.completed)
+        builder.addHistory(row, id: id, site: site, status: status)
+    }
+
+    /// The status when the bytes spell one exactly in lower case; nil otherwise (then the general path decides).
+    @inline(__always)
+    static func exactWorkOrderStatus(_ b: UnsafeRawBufferPointer) -> WorkOrderStatus? {
+        guard b.count == 9 else { return nil }
+        switch b[0] {
+        case UInt8(ascii: "c"):
+            if equals(b, "completed") { return .completed }
+            if equals(b, "cancelled") { return .cancelled }
+            return nil
+        case UInt8(ascii: "s"): return equals(b, "scheduled") ? .scheduled : nil
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    static func equals(_ b: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
+        guard b.count == s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        for i in 0..<b.count where b[i] != p[i] { return false }
+        return true
     }
 
     public func recommendation(_ row: ExportRow) throws(RowRejection) -> Recommendation {
