@@ -52,14 +52,7 @@ public struct DatasetBuilder: Sendable {
         let siteID = String(decoding: site, as: UTF8.self)
         let name = row.bytes(WO.siteName), customer = row.bytes(WO.customer), address = row.bytes(WO.address)
         if let index = dataset.sites.index(forKey: siteID) {
-            let known = dataset.sites.values[index]
-            if !name.isEmpty, !Self.same(known.name, name) { dataset.sites.values[index].name = String(decoding: name, as: UTF8.self) }
-            if !customer.isEmpty, !Self.same(known.customerName, customer) {
-                dataset.sites.values[index].customerName = String(decoding: customer, as: UTF8.self)
-            }
-            if !address.isEmpty, !Self.same(known.address, address) {
-                dataset.sites.values[index].address = String(decoding: address, as: UTF8.self)
-            }
+            Self.refresh(&dataset.sites.values[index], name: name, customerName: customer, address: address)
         } else {
             dataset.sites[siteID] = Site(id: siteID, name: String(decoding: name, as: UTF8.self),
                                          customerName: String(decoding: customer, as: UTF8.self),
@@ -109,13 +102,25 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
+    /// Sets the non-empty details that differ from what the site holds, in place (no copy of the site per row).
+    @inline(__always)
+    private static func refresh(_ site: inout Site, name: UnsafeRawBufferPointer, customerName: UnsafeRawBufferPointer,
+                                address: UnsafeRawBufferPointer) {
+        if !name.isEmpty, !same(site.name, name) { site.name = String(decoding: name, as: UTF8.self) }
+        if !customerName.isEmpty, !same(site.customerName, customerName) {
+            site.customerName = String(decoding: customerName, as: UTF8.self)
+        }
+        if !address.isEmpty, !same(site.address, address) { site.address = String(decoding: address, as: UTF8.self) }
+    }
+
     /// True when `text` holds exactly these UTF-8 bytes.
     @inline(__always)
     private static func same(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var text = text
-        return text.withUTF8 { u in
-            u.count == bytes.count && (u.isEmpty || memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0)
-        }
+        let utf8 = text.utf8
+        guard utf8.count == bytes.count else { return false }
+        return utf8.withContiguousStorageIfAvailable { u in
+            u.isEmpty || memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0
+        } ?? utf8.elementsEqual(bytes)
     }
 
     public mutating func add(_ recommendation: Recommendation) {
