@@ -71,13 +71,15 @@ final class CSVRecordStorage {
     @inline(__always)
     func setView(_ view: UnsafeRawBufferPointer, at index: Int) { views[index] = view }
 
-    private func growViews() {
-        let capacity = viewCapacity * 2
-        let grown = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: capacity)
-        grown.update(from: views, count: viewCount)
-        views.deallocate()
-        views = grown
-        viewCapacity = capacity
+    private func growViews() { Self.doubleCapacity(&views, count: viewCount, capacity: &viewCapacity) }
+
+    /// Moves `count` elements into a new allocation twice as large.
+    private static func doubleCapacity<T>(_ pointer: inout UnsafeMutablePointer<T>, count: Int, capacity: inout Int) {
+        let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
+        grown.moveInitialize(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = grown
+        capacity *= 2
     }
 
     /// Appends a field whose bytes are `bytes[start..<end]`.
@@ -89,12 +91,7 @@ final class CSVRecordStorage {
     /// Records that field `index` lives in `bytes[start..<end]`.
     func markBufferField(at index: Int, start: Int, end: Int) {
         if bufferFieldCount == bufferFieldCapacity {
-            let capacity = bufferFieldCapacity * 2
-            let grown = UnsafeMutablePointer<BufferField>.allocate(capacity: capacity)
-            grown.update(from: bufferFields, count: bufferFieldCount)
-            bufferFields.deallocate()
-            bufferFields = grown
-            bufferFieldCapacity = capacity
+            Self.doubleCapacity(&bufferFields, count: bufferFieldCount, capacity: &bufferFieldCapacity)
         }
         bufferFields[bufferFieldCount] = BufferField(index: index, start: start, end: end)
         bufferFieldCount += 1
