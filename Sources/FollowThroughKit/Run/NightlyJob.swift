@@ -55,8 +55,9 @@ public struct NightlyJob: Sendable {
             }
         }
         defer { lock?.release() }
+        var timer = PhaseTimer()
         let loaded: LoadedRun
-        do { loaded = try RunPreparation.load(config: config, asOf: request.asOf, now: started) } catch {
+        do { loaded = try RunPreparation.load(config: config, asOf: request.asOf, now: started, timer: &timer) } catch {
             return fail(error.message, error.status, &summary, request)
         }
         summary.as_of = loaded.asOf.description
@@ -77,10 +78,12 @@ public struct NightlyJob: Sendable {
                 return fail("\(error)", .configOrInput, &summary, request)
             }
         }
+        timer.lap("transport_setup")
         let store: StateStore
         let runID: Int64
         let outbox: OutboxPreparation
         let problems = LockedList<String>()
+        let renderMs = LockedList<Int>()
         do {
             if request.dryRun {
                 store = try StateStore.openExisting(path: config.statePath) ?? StateStore.inMemory()
@@ -93,6 +96,8 @@ public struct NightlyJob: Sendable {
                 runID: runID, asOf: loaded.asOf, dataset: loaded.dataset, plan: loaded.plan, settings: config.followUp,
                 resend: request.resend, now: started, envelopeFrom: config.mail.from.address,
                 compose: { plan, generation in
+                    let renderStart = DispatchTime.now().uptimeNanoseconds
+                    defer { renderMs.add(Int((DispatchTime.now().uptimeNanoseconds - renderStart) / 1_000_000)) }
                     let composed = RunPreparation.composer(loaded, now: started, resendGeneration: generation).compose(plan)
                     problems.add(contentsOf: composed.problems)
                     return composed.messages
@@ -101,6 +106,9 @@ public struct NightlyJob: Sendable {
         } catch {
             return fail("\(error)", .configOrInput, &summary, request)
         }
+        timer.lap("state_and_render")
+        summary.phases_ms = timer.milliseconds
+        summary.phases_ms["render"] = renderMs.all.reduce(0, +)
         summary.add(outbox)
         reportInput(loaded, problems: loaded.plan.unreachable + problems.all, outbox: outbox)
         if request.dryRun {
@@ -117,8 +125,12 @@ public struct NightlyJob: Sendable {
                                         delayBeforeRecordingMs: hooks.deliveryDelayMs, report: environment.report)
         let outcomes: [DeliveryOutcome]
         do { outcomes = try delivery.deliver(outbox.deliverable, via: transport) } catch {
+            timer.lap("deliver")
+            summary.phases_ms.merge(timer.milliseconds) { $1 }
             return finish(store, runID, error: "\(error)", .configOrInput, &summary, request, pending: outbox.deliverable.count)
         }
+        timer.lap("deliver")
+        summary.phases_ms.merge(timer.milliseconds) { $1 }
         summary.add(outcomes, entries: outbox.deliverable)
         let status = reportDelivery(outcomes, expected: outbox.deliverable.count, transport: transport.name)
         return finish(store, runID, error: nil, status, &summary, request, pending: summary.no_outcome)

@@ -38,12 +38,19 @@ public enum RunPreparation {
 
     /// Loads templates and exports and applies the rules; refuses input it cannot trust. Renders nothing yet.
     public static func load(config: Config, asOf requested: LocalDate?, now: Int64) throws(RunFailure) -> LoadedRun {
+        var timer = PhaseTimer()
+        return try load(config: config, asOf: requested, now: now, timer: &timer)
+    }
+
+    /// As `load`, timing its steps.
+    public static func load(config: Config, asOf requested: LocalDate?, now: Int64, timer: inout PhaseTimer) throws(RunFailure) -> LoadedRun {
         let templates: TemplateSet
         do { templates = try TemplateLoader.load(directory: config.templatesDirectory) } catch {
             throw RunFailure(message: error.description, status: .configOrInput)
         }
         let loaded: (dataset: Dataset, report: DataQualityReport)
         do { loaded = try ExportLoader.load(config) } catch { throw RunFailure(message: error.description, status: .configOrInput) }
+        timer.lap("read_exports")
         if let bad = loaded.report.filesOverRejectionLimit(config.maxRejectedPercent).first {
             let first = loaded.report.rejections.first { $0.file == bad.file }.map { "; first: \($0)" } ?? ""
             throw RunFailure(
@@ -52,6 +59,7 @@ public enum RunPreparation {
         }
         let asOf = requested ?? LocalDateTime(utcSeconds: now, in: config.timeZone).date
         let plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
+        timer.lap("plan")
         return LoadedRun(config: config, asOf: asOf, dataset: loaded.dataset, report: loaded.report, plan: plan, templates: templates)
     }
 

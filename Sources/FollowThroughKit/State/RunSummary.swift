@@ -48,6 +48,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// Handed to the transport but no outcome came back.
     public var no_outcome = 0
     public var failures: [Failure] = []
+    /// Wall time of each step (read_exports, plan, state_and_render, deliver), in milliseconds.
+    public var phases_ms: [String: Int] = [:]
 
     public init(asOf: String, startedAt: Int64, exitStatus: ExitStatus) {
         as_of = asOf; started_at = startedAt; exit_status = exitStatus.rawValue
