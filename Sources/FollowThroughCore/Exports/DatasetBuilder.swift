@@ -5,38 +5,73 @@ public struct DatasetBuilder: Sendable {
     /// Display name of each export file, for the report.
     public let files: [ExportKind: String]
     private var dataset = Dataset()
-    private var report = DataQualityReport()
-    private var counts: [ExportKind: FileCounts] = [:]
-    /// Every work order id seen: its first line (duplicates) and its technician (the `recommended_by` default).
-    private var workOrdersSeen = WorkOrderIDTable()
-    /// Technician ids, interned: `SeenWorkOrder.technician` indexes this list (-1: none).
+    /// By `ExportKind.allCases` order (an array, not a dictionary: it is touched once per row).
+    private var counts: [FileCounts] = []
+    /// Rows left out, by file; the report lists people's first, then work orders', then recommendations'.
+    private var rejections: [ExportKind: [DataIssue]] = [:]
+    /// Every work order id seen: its first line (duplicates) and its technician (the `recommended_by` default),
+    /// packed as `line << 24 | technician + 1` (technician: index into `technicianNames`, -1: none).
+    private var workOrdersSeen = ShortKeyTable()
     private var technicianNames: [String] = []
-    private var technicianIndex: [String: Int32] = [:]
-    private var recommendationLines: [String: Int] = [:]
+    private var technicianIndex = ShortKeyTable()
+    /// Sites by id: `index << 40 | details hash` (40 bits of the hash of the last row's name, customer and address),
+    /// so a row repeating its site's details costs one lookup; `siteList` holds the details (latest non-empty win).
+    private var siteIndex = ShortKeyTable()
+    private var siteList: [SiteBytes] = []
+    /// Recommendation ids seen, with their first line.
+    private var recommendationLines = ShortKeyTable()
     /// Keep at most this many rejections and warnings in the report (counts stay exact).
     public var maxListedIssues = 1000
 
     public init(files: [ExportKind: String] = [:]) {
         self.files = files
-        for kind in ExportKind.allCases { counts[kind] = FileCounts(file: name(kind)) }
+        counts = ExportKind.allCases.map { FileCounts(file: name($0)) }
     }
 
     public func name(_ kind: ExportKind) -> String { files[kind] ?? "\(kind.rawValue).csv" }
 
     /// Counts a data row read from `kind` (accepted or not).
-    public mutating func countRow(_ kind: ExportKind) { counts[kind]!.rows += 1 }
+    public mutating func countRow(_ kind: ExportKind) { counts[kind.ordinal].rows += 1 }
 
     /// Records a row left out of the run.
     public mutating func reject(_ kind: ExportKind, line: Int, _ reason: String) {
-        counts[kind]!.rejected += 1
-        if report.rejections.count < maxListedIssues {
-            report.rejections.append(DataIssue(file: name(kind), line: line, message: reason))
+        counts[kind.ordinal].rejected += 1
+        if rejections[kind, default: []].count < maxListedIssues {
+            rejections[kind, default: []].append(DataIssue(file: name(kind), line: line, message: reason))
         }
+    }
+
+    /// Joins a builder fed only work orders with one fed only people and recommendations (files read in parallel).
+    public init(workOrders: DatasetBuilder, peopleAndRecommendations other: DatasetBuilder) {
+        self = workOrders
+        dataset.people = other.dataset.people
+        dataset.recommendations = other.dataset.recommendations
+        recommendationLines = other.recommendationLines
+        for kind in [ExportKind.people, .recommendations] {
+            counts[kind.ordinal] = other.counts[kind.ordinal]
+            rejections[kind] = other.rejections[kind]
+        }
+    }
+
+    /// Makes room for about this many rows, so the id tables do not grow while reading (a wrong guess costs a resize).
+    public mutating func reserve(workOrders: Int = 0, recommendations: Int = 0) {
+        workOrdersSeen.reserveCapacity(workOrders)
+        recommendationLines.reserveCapacity(recommendations)
     }
 
     public mutating func add(_ workOrder: WorkOrder) {
         guard remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID) else { return }
-        updateSite(workOrder.siteID, name: workOrder.siteName, customerName: workOrder.customerName, address: workOrder.siteAddress)
+        var siteID = workOrder.siteID, name = workOrder.siteName, customer = workOrder.customerName, address = workOrder.siteAddress
+        siteID.withUTF8 { site in
+            name.withUTF8 { name in
+                customer.withUTF8 { customer in
+                    address.withUTF8 { address in
+                        updateSite(UnsafeRawBufferPointer(site), name: UnsafeRawBufferPointer(name),
+                                   customerName: UnsafeRawBufferPointer(customer), address: UnsafeRawBufferPointer(address))
+                    }
+                }
+            }
+        }
         switch workOrder.status {
         case .scheduled: dataset.scheduledVisits.append(workOrder)
         case .completed: dataset.resolvedIDs.formUnion(workOrder.resolves)
@@ -49,15 +84,7 @@ public struct DatasetBuilder: Sendable {
     mutating func addHistory(_ row: ExportRow, id: UnsafeRawBufferPointer, site: UnsafeRawBufferPointer, status: WorkOrderStatus) {
         typealias WO = RecordDecoder.WO
         guard remember(id, line: row.line, technician: row.bytes(WO.tech)) else { return }
-        let siteID = String(decoding: site, as: UTF8.self)
-        let name = row.bytes(WO.siteName), customer = row.bytes(WO.customer), address = row.bytes(WO.address)
-        if let index = dataset.sites.index(forKey: siteID) {
-            Self.refresh(&dataset.sites.values[index], name: name, customerName: customer, address: address)
-        } else {
-            dataset.sites[siteID] = Site(id: siteID, name: String(decoding: name, as: UTF8.self),
-                                         customerName: String(decoding: customer, as: UTF8.self),
-                                         address: String(decoding: address, as: UTF8.self))
-        }
+        updateSite(site, name: row.bytes(WO.siteName), customerName: row.bytes(WO.customer), address: row.bytes(WO.address))
         if status == .completed {
             let resolves = row.bytes(WO.resolves)
             if !resolves.isEmpty {
@@ -71,64 +98,87 @@ public struct DatasetBuilder: Sendable {
 
     /// Records a work order id; false (and a rejection) when it was seen before.
     private mutating func remember(_ id: String, line: Int, technician: String) -> Bool {
-        let seen = WorkOrderIDTable.Seen(line: line, technician: technician.isEmpty ? -1 : intern(technician))
-        guard let first = workOrdersSeen.insert(id, seen) else { return true }
-        reject(.workOrders, line: line, "duplicate work_order_id '\(id)' (first on line \(first.line))")
-        return false
+        var id = id, technician = technician
+        return id.withUTF8 { id in
+            technician.withUTF8 { remember(UnsafeRawBufferPointer(id), line: line, technician: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     private mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) -> Bool {
-        let seen = WorkOrderIDTable.Seen(line: line, technician: technician.isEmpty ? -1 : intern(String(decoding: technician, as: UTF8.self)))
-        guard let first = workOrdersSeen.insert(id, seen) else { return true }
-        reject(.workOrders, line: line, "duplicate work_order_id '\(String(decoding: id, as: UTF8.self))' (first on line \(first.line))")
+        let tech = technician.isEmpty ? -1 : intern(technician)
+        precondition(line < 1 << 40 && tech < (1 << 24) - 1, "too many lines or technicians to pack")
+        guard let first = workOrdersSeen.insertIfAbsent(id, UInt64(line) << 24 | UInt64(tech + 1)) else { return true }
+        reject(.workOrders, line: line, "duplicate work_order_id '\(String(decoding: id, as: UTF8.self))' (first on line \(first >> 24))")
         return false
     }
 
-    private mutating func intern(_ technician: String) -> Int32 {
-        if let index = technicianIndex[technician] { return index }
-        let index = Int32(technicianNames.count)
-        technicianNames.append(technician)
-        technicianIndex[technician] = index
+    private mutating func intern(_ technician: UnsafeRawBufferPointer) -> Int {
+        if let index = technicianIndex[technician] { return Int(index) }
+        let index = technicianNames.count
+        technicianNames.append(String(decoding: technician, as: UTF8.self))
+        _ = technicianIndex.insertIfAbsent(technician, UInt64(index))
         return index
     }
 
-    private mutating func updateSite(_ siteID: String, name: String, customerName: String, address: String) {
-        if let index = dataset.sites.index(forKey: siteID) {
-            if !name.isEmpty { dataset.sites.values[index].name = name }
-            if !customerName.isEmpty { dataset.sites.values[index].customerName = customerName }
-            if !address.isEmpty { dataset.sites.values[index].address = address }
-        } else {
-            dataset.sites[siteID] = Site(id: siteID, name: name, customerName: customerName, address: address)
+    private static let hashMask: UInt64 = 1 << 40 - 1
+
+    /// The site's non-empty details from this row replace what it held; a site seen for the first time is added.
+    private mutating func updateSite(_ siteID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer,
+                                     customerName: UnsafeRawBufferPointer, address: UnsafeRawBufferPointer) {
+        let hash = DetailsHash.of(name, customerName, address) & Self.hashMask
+        let next = UInt64(siteList.count)
+        let changed: Int? = siteIndex.withValue(siteID, initial: next << 40 | hash) { value, isNew in
+            if isNew { return nil }
+            if value & Self.hashMask == hash { return -1 }
+            value = (value & ~Self.hashMask) | hash
+            return Int(value >> 40)
+        }
+        switch changed {
+        case nil:
+            precondition(next < 1 << 24, "too many sites to pack")
+            siteList.append(SiteBytes(id: String(decoding: siteID, as: UTF8.self), name: name, customerName: customerName, address: address))
+        case let index?:
+            if index >= 0 { siteList[index].refresh(name: name, customerName: customerName, address: address) }
         }
     }
 
-    /// Sets the non-empty details that differ from what the site holds, in place (no copy of the site per row).
-    @inline(__always)
-    private static func refresh(_ site: inout Site, name: UnsafeRawBufferPointer, customerName: UnsafeRawBufferPointer,
-                                address: UnsafeRawBufferPointer) {
-        if !name.isEmpty, !same(site.name, name) { site.name = String(decoding: name, as: UTF8.self) }
-        if !customerName.isEmpty, !same(site.customerName, customerName) {
-            site.customerName = String(decoding: customerName, as: UTF8.self)
-        }
-        if !address.isEmpty, !same(site.address, address) { site.address = String(decoding: address, as: UTF8.self) }
-    }
+    /// A site's details as the bytes of its latest work order row (compared per row without making strings).
+    struct SiteBytes: Sendable {
+        var id: String
+        var name: [UInt8]
+        var customerName: [UInt8]
+        var address: [UInt8]
 
-    /// True when `text` holds exactly these UTF-8 bytes.
-    @inline(__always)
-    private static func same(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count == bytes.count else { return false }
-        return utf8.withContiguousStorageIfAvailable { u in
-            u.isEmpty || memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0
-        } ?? utf8.elementsEqual(bytes)
+        init(id: String, name: UnsafeRawBufferPointer, customerName: UnsafeRawBufferPointer, address: UnsafeRawBufferPointer) {
+            self.id = id; self.name = Array(name); self.customerName = Array(customerName); self.address = Array(address)
+        }
+
+        /// Takes the row's non-empty details that differ from what the site holds, in place.
+        @inline(__always)
+        mutating func refresh(name: UnsafeRawBufferPointer, customerName: UnsafeRawBufferPointer, address: UnsafeRawBufferPointer) {
+            Self.take(&self.name, name)
+            Self.take(&self.customerName, customerName)
+            Self.take(&self.address, address)
+        }
+
+        @inline(__always)
+        private static func take(_ held: inout [UInt8], _ bytes: UnsafeRawBufferPointer) {
+            guard !bytes.isEmpty else { return }
+            let same = held.count == bytes.count && held.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            if !same { held = Array(bytes) }
+        }
+
+        var site: Site {
+            Site(id: id, name: String(decoding: name, as: UTF8.self), customerName: String(decoding: customerName, as: UTF8.self),
+                 address: String(decoding: address, as: UTF8.self))
+        }
     }
 
     public mutating func add(_ recommendation: Recommendation) {
-        if let first = recommendationLines[recommendation.id] {
+        if let first = recommendationLines.insertIfAbsent(recommendation.id, UInt64(recommendation.line)) {
             return reject(.recommendations, line: recommendation.line,
                           "duplicate recommendation_id '\(recommendation.id)' (first on line \(first))")
         }
-        recommendationLines[recommendation.id] = recommendation.line
         dataset.recommendations.append(recommendation)
     }
 
@@ -142,8 +192,12 @@ public struct DatasetBuilder: Sendable {
     /// Finishes the dataset: fills in defaults that need other files and reports dangling references.
     public func build() -> (dataset: Dataset, report: DataQualityReport) {
         var dataset = self.dataset
-        var report = self.report
-        report.files = ExportKind.allCases.map { counts[$0]! }
+        dataset.sites.reserveCapacity(siteList.count)
+        for entry in siteList { dataset.sites[entry.id] = entry.site }
+        var report = DataQualityReport()
+        report.rejections = Array([ExportKind.people, .workOrders, .recommendations]
+            .flatMap { rejections[$0] ?? [] }.prefix(maxListedIssues))
+        report.files = counts
         var warned = 0
         func warn(_ kind: ExportKind, _ line: Int, _ message: String) {
             warned += 1
@@ -157,8 +211,8 @@ public struct DatasetBuilder: Sendable {
         }
         for index in dataset.recommendations.indices {
             var r = dataset.recommendations[index]
-            if r.recommendedBy.isEmpty, let seen = workOrdersSeen[r.workOrderID], seen.technician >= 0 {
-                r.recommendedBy = technicianNames[Int(seen.technician)]
+            if r.recommendedBy.isEmpty, let seen = workOrdersSeen[r.workOrderID], seen & 0xFF_FFFF != 0 {
+                r.recommendedBy = technicianNames[Int(seen & 0xFF_FFFF) - 1]
                 dataset.recommendations[index] = r
             }
             guard dataset.isOpen(r) else { continue }
@@ -176,3 +230,14 @@ public struct DatasetBuilder: Sendable {
     }
 }
 
+
+extension ExportKind {
+    /// Position in `allCases`.
+    var ordinal: Int {
+        switch self {
+        case .workOrders: 0
+        case .recommendations: 1
+        case .people: 2
+        }
+    }
+}

@@ -12,6 +12,8 @@ public struct RecordDecoder: Sendable {
     let valueMaps: [String: [String: String]]
     /// True when `status` values go through a configured value map (no byte fast path then).
     let statusMapped: Bool
+    /// True when `priority` values go through a configured value map.
+    let priorityMapped: Bool
 
     public init(kind: ExportKind, options: ExportOptions, dates: DateParser) {
         self.kind = kind
@@ -24,6 +26,7 @@ public struct RecordDecoder: Sendable {
         }
         self.valueMaps = maps
         self.statusMapped = maps["status"] != nil
+        self.priorityMapped = maps["priority"] != nil
     }
 
     // Column positions, as in `ExportKind.columns`.
@@ -80,6 +83,33 @@ public struct RecordDecoder: Sendable {
         }
     }
 
+    /// The recommendation status when the bytes spell one exactly in lower case; nil otherwise.
+    @inline(__always)
+    static func exactRecommendationStatus(_ b: UnsafeRawBufferPointer) -> RecommendationStatus? {
+        guard let first = b.first else { return nil }
+        switch first {
+        case UInt8(ascii: "o"): return equals(b, "open") ? .open : nil
+        case UInt8(ascii: "q"): return equals(b, "quoted") ? .quoted : nil
+        case UInt8(ascii: "a"): return equals(b, "accepted") ? .accepted : nil
+        case UInt8(ascii: "d"): return equals(b, "declined") ? .declined : nil
+        case UInt8(ascii: "c"): return equals(b, "completed") ? .completed : nil
+        default: return nil
+        }
+    }
+
+    /// The priority when the bytes spell one exactly in lower case; nil otherwise.
+    @inline(__always)
+    static func exactPriority(_ b: UnsafeRawBufferPointer) -> Priority? {
+        guard let first = b.first else { return nil }
+        switch first {
+        case UInt8(ascii: "c"): return equals(b, "critical") ? .critical : nil
+        case UInt8(ascii: "h"): return equals(b, "high") ? .high : nil
+        case UInt8(ascii: "n"): return equals(b, "normal") ? .normal : nil
+        case UInt8(ascii: "l"): return equals(b, "low") ? .low : nil
+        default: return nil
+        }
+    }
+
     @inline(__always)
     static func equals(_ b: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
         guard b.count == s.utf8CodeUnitCount else { return false }
@@ -92,8 +122,18 @@ public struct RecordDecoder: Sendable {
         let id = try required(row, Rec.id)
         let site = try required(row, Rec.site)
         let description = try required(row, Rec.description, trim: false)
-        let status: RecommendationStatus = try enumValue(row, Rec.status, required: true, RecommendationStatus.init(rawValue:)) ?? .open
-        let priority: Priority = try enumValue(row, Rec.priority, required: false, Priority.init(name:)) ?? .normal
+        let status: RecommendationStatus
+        if !statusMapped, let exact = Self.exactRecommendationStatus(row.bytes(Rec.status)) {
+            status = exact
+        } else {
+            status = try enumValue(row, Rec.status, required: true, RecommendationStatus.init(rawValue:)) ?? .open
+        }
+        let priority: Priority
+        if !priorityMapped, let exact = Self.exactPriority(row.bytes(Rec.priority)) {
+            priority = exact
+        } else {
+            priority = try enumValue(row, Rec.priority, required: false, Priority.init(name:)) ?? .normal
+        }
         guard let created = try date(row, Rec.created) else { throw RowRejection("missing created_at") }
         let value = try money(row, Rec.value)
         return Recommendation(

@@ -10,7 +10,8 @@ public struct Planner: Sendable {
 
     public func plan(_ dataset: Dataset) -> Plan {
         var plan = Plan()
-        let open = dataset.recommendations.filter { dataset.isOpen($0) }
+        // Positions in `dataset.recommendations`, not copies: at 1M work orders ~100k are open.
+        let open = dataset.recommendations.indices.filter { dataset.isOpen(dataset.recommendations[$0]) }
         plan.stats.recommendations = dataset.recommendations.count
         plan.stats.open = open.count
         let upcoming = dataset.scheduledVisits

@@ -1,13 +1,14 @@
 extension Planner {
     /// One summary per technician with open recommendations at a site they visit in the window.
-    func preVisitSummaries(_ dataset: Dataset, open: [Recommendation], upcoming: [WorkOrder], into plan: inout Plan) {
+    func preVisitSummaries(_ dataset: Dataset, open: [Int], upcoming: [WorkOrder], into plan: inout Plan) {
+        let recs = dataset.recommendations
         let last = asOf.adding(days: settings.lookaheadDays)
         let window = upcoming.filter { $0.scheduledStart!.date <= last }
         plan.stats.visitsInWindow = window.count
         guard !window.isEmpty else { return }
         let windowSites = Set(window.map(\.siteID))
-        var openBySite: [String: [Recommendation]] = [:]
-        for r in open where windowSites.contains(r.siteID) { openBySite[r.siteID, default: []].append(r) }
+        var openBySite: [String: [Int]] = [:]
+        for i in open where windowSites.contains(recs[i].siteID) { openBySite[recs[i].siteID, default: []].append(i) }
 
         var order: [String] = []
         var byTechnician: [String: [WorkOrder]] = [:]
@@ -20,11 +21,11 @@ extension Planner {
             var quiet = 0
             for visit in byTechnician[technicianID]! {
                 let atSite = openBySite[visit.siteID] ?? []
-                let listed = atSite.filter { !isTooOld($0) }.sorted(by: technicianOrder)
+                let listed = atSite.filter { !isTooOld(recs[$0]) }.sorted { technicianOrder(recs[$0], recs[$1]) }
                 guard !atSite.isEmpty else { quiet += 1; continue }
                 notices.append(VisitNotice(
                     workOrder: visit, site: dataset.sites[visit.siteID] ?? Site(id: visit.siteID),
-                    items: listed.map { openItem($0, dataset.people) }, olderNotListed: atSite.count - listed.count))
+                    items: listed.map { openItem(recs[$0], dataset.people) }, olderNotListed: atSite.count - listed.count))
             }
             guard !notices.isEmpty else { continue }
             guard let technician = Self.reachable(technicianID, in: dataset.people) else {

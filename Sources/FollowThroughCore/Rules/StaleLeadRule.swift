@@ -1,16 +1,17 @@
 extension Planner {
     /// One digest per sales owner; leads without a reachable owner go to the sales inbox.
-    func staleLeadDigests(_ dataset: Dataset, open: [Recommendation], upcoming: [WorkOrder], into plan: inout Plan) {
-        let stale = open.filter { daysSinceActivity($0) >= settings.staleAfterDays }
+    func staleLeadDigests(_ dataset: Dataset, open: [Int], upcoming: [WorkOrder], into plan: inout Plan) {
+        let recs = dataset.recommendations
+        let stale = open.filter { daysSinceActivity(recs[$0]) >= settings.staleAfterDays }
         plan.stats.stale = stale.count
         guard !stale.isEmpty else { return }
         var nextVisit: [String: WorkOrder] = [:]
         for visit in upcoming where nextVisit[visit.siteID] == nil { nextVisit[visit.siteID] = visit }
 
-        var byOwner: [String: [Recommendation]] = [:]
-        for r in stale {
-            let owner = Self.reachable(r.salesOwner, in: dataset.people) != nil ? r.salesOwner : ""
-            byOwner[owner, default: []].append(r)
+        var byOwner: [String: [Int]] = [:]
+        for i in stale {
+            let owner = Self.reachable(recs[i].salesOwner, in: dataset.people) != nil ? recs[i].salesOwner : ""
+            byOwner[owner, default: []].append(i)
         }
         let owners = byOwner.keys.sorted { a, b in
             // People by name, the inbox last.
@@ -19,23 +20,24 @@ extension Planner {
         }
         for owner in owners {
             let leads = byOwner[owner]!
-            let tooOld = leads.filter(isTooOld)
-            let listable = leads.filter { !isTooOld($0) }.sorted(by: salesOrder)
+            let tooOld = leads.filter { isTooOld(recs[$0]) }
+            let listable = leads.filter { !isTooOld(recs[$0]) }.sorted { salesOrder(recs[$0], recs[$1]) }
             guard !listable.isEmpty else { continue }  // only ancient leads: nothing worth a message
             let listed = listable.prefix(max(0, settings.digestLimit))
             let more = listable.dropFirst(listed.count)
             plan.digests.append(StaleLeadDigest(
                 recipient: owner.isEmpty ? .salesInbox : .person(dataset.people[owner]!),
-                leads: listed.map { r in
+                leads: listed.map { i in
+                    let r = recs[i]
                     let visit = nextVisit[r.siteID]
                     return StaleLead(recommendation: r, site: dataset.sites[r.siteID] ?? Site(id: r.siteID),
                                      ageDays: ageDays(r), daysSinceActivity: daysSinceActivity(r),
                                      recommendedBy: dataset.people[r.recommendedBy], nextVisit: visit,
                                      nextVisitTechnician: visit.flatMap { dataset.people[$0.technicianID] })
                 },
-                moreCount: more.count, moreValueCents: more.reduce(0) { $0 + ($1.estimatedValueCents ?? 0) },
-                moreIDs: more.map(\.id),
-                tooOldCount: tooOld.count, tooOldValueCents: tooOld.reduce(0) { $0 + ($1.estimatedValueCents ?? 0) }))
+                moreCount: more.count, moreValueCents: more.reduce(0) { $0 + (recs[$1].estimatedValueCents ?? 0) },
+                moreIDs: more.map { recs[$0].id },
+                tooOldCount: tooOld.count, tooOldValueCents: tooOld.reduce(0) { $0 + (recs[$1].estimatedValueCents ?? 0) }))
         }
     }
 

@@ -14,23 +14,26 @@ public enum StatusChanges {
         return TrackedStatus(rawValue: r.status.rawValue) ?? .open
     }
 
-    /// Compares the dataset with what was seen before. Returns every recommendation's status now, and the changes
+    /// Compares the dataset with what was seen before. Returns the statuses to record (recommendations new or moved
+    /// since `previous`: unchanged ones need no write), and the changes
     /// to announce: none on a first run (`previous` empty), none for recommendations seen for the first time, and none
     /// without a `recommended_by` (nobody to tell). Recommendations missing from the export keep their old status.
     public static func detect(previous: [String: Seen], dataset: Dataset, asOf: LocalDate)
-        -> (current: [String: TrackedStatus], changes: [StatusChange]) {
-        var current: [String: TrackedStatus] = [:]
+        -> (toRecord: [String: TrackedStatus], changes: [StatusChange]) {
+        var toRecord: [String: TrackedStatus] = [:]
         var changes: [StatusChange] = []
         let firstRun = previous.isEmpty
         for r in dataset.recommendations {
             let now = tracked(r, resolvedIDs: dataset.resolvedIDs)
-            current[r.id] = now
-            guard !firstRun, let before = previous[r.id]?.status, before != now, !r.recommendedBy.isEmpty else { continue }
+            let before = previous[r.id]?.status
+            guard before != now else { continue }
+            toRecord[r.id] = now
+            guard !firstRun, let before, !r.recommendedBy.isEmpty else { continue }
             changes.append(StatusChange(
                 recommendationID: r.id, recommendedBy: r.recommendedBy, from: before, to: now, observedOn: asOf,
                 description: r.description, siteLabel: (dataset.sites[r.siteID] ?? Site(id: r.siteID)).label, quoteID: r.quoteID))
         }
-        return (current, changes.sorted { ($0.recommendedBy, $0.recommendationID) < ($1.recommendedBy, $1.recommendationID) })
+        return (toRecord, changes.sorted { ($0.recommendedBy, $0.recommendationID) < ($1.recommendedBy, $1.recommendationID) })
     }
 
     /// Several unannounced changes of one recommendation told as one: first `from`, last `to`; dropped when it

@@ -27,7 +27,7 @@ extension StateStore {
         // 1. Statuses and their changes.
         let previous = try StatusLedger.previous(db)
         let detected = StatusChanges.detect(previous: previous, dataset: r.dataset, asOf: r.asOf)
-        try StatusLedger.save(db, current: detected.current, changes: detected.changes, asOf: r.asOf)
+        try StatusLedger.save(db, statuses: detected.toRecord, changes: detected.changes, asOf: r.asOf)
 
         // 2. Generation: --resend retires tonight's undelivered messages and renders a new set.
         let latest = try Int.fetchOne(db, sql: "SELECT MAX(generation) FROM message WHERE as_of = ?", arguments: [asOf])

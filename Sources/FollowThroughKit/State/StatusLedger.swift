@@ -34,10 +34,11 @@ enum StatusLedger {
         return String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    static func save(_ db: Database, current: [String: TrackedStatus], changes: [StatusChange], asOf: LocalDate) throws {
+    static func save(_ db: Database, statuses: [String: TrackedStatus], changes: [StatusChange], asOf: LocalDate) throws {
         let day = asOf.description
-        // One prepared statement stepped directly (~250k rows a night at 1M work orders): GRDB's per-row argument
-        // boxing cost more than SQLite's work. In id order, so the WITHOUT ROWID b-tree fills page by page.
+        // New and moved statuses only (all of them on a first run: ~250k rows at 1M work orders). One prepared
+        // statement stepped directly: GRDB's per-row argument boxing cost more than SQLite's work. In id order (SQLite's
+        // BINARY collation: bytes), so the WITHOUT ROWID b-tree fills page by page.
         let upsert = try db.makeStatement(sql: """
             INSERT INTO recommendation_status (recommendation_id, status, seen_on) VALUES (?, ?, ?)
             ON CONFLICT (recommendation_id) DO UPDATE SET status = excluded.status, seen_on = excluded.seen_on
@@ -64,9 +65,9 @@ enum StatusLedger {
             })
         }
         try bind(day, 3)
-        for id in current.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for (id, status) in ByteOrder.sorted(statuses) {
             try bind(id, 1)
-            try bind(current[id]!.rawValue, 2)
+            try bind(status.rawValue, 2)
             let step = sqlite3_step(statement)
             sqlite3_reset(statement)
             try check(step)

@@ -1,7 +1,11 @@
+import CSystem
 import Foundation
 
 /// Delivery into a folder: one `.eml` file per message, written atomically, named so reruns overwrite.
 public enum OutboxTransport {
+    /// Messages written between two flushes to disk; a message counts as delivered only once flushed.
+    static let batchSize = 64
+
     public static func live(directory: String, asOf: String) -> MailTransport {
         MailTransport(name: "outbox \(directory)") { messages, onOutcome in
             do {
@@ -9,19 +13,59 @@ public enum OutboxTransport {
             } catch {
                 throw TransportSetupError("\(directory): cannot create the outbox folder (\(error.localizedDescription))")
             }
-            for message in messages {
-                let name = fileName(asOf: asOf, kind: message.kind, recipient: message.recipient)
-                let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
-                do {
-                    try Data(message.data).write(to: url, options: .atomic)
-                    onOutcome(DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .delivered,
-                                              permanent: false, attempts: 1, reply: "written to \(url.path)"))
-                } catch {
-                    onOutcome(DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
-                                              permanent: false, attempts: 1, reply: "cannot write \(url.path): \(error.localizedDescription)"))
+            let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard folder >= 0 else { throw TransportSetupError("\(directory): cannot open the outbox folder (\(String(cString: strerror(errno))))") }
+            defer { close(folder) }
+            var start = 0
+            while start < messages.count {
+                let batch = messages[start..<min(start + batchSize, messages.count)]
+                start = batch.endIndex
+                var written: [(OutgoingMessage, String)] = []
+                for message in batch {
+                    let path = (directory.hasSuffix("/") ? directory : directory + "/") + fileName(asOf: asOf, kind: message.kind, recipient: message.recipient)
+                    if let problem = write(message.data, to: path) {
+                        onOutcome(DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
+                                                  permanent: false, attempts: 1, reply: "cannot write \(path): \(problem)"))
+                    } else {
+                        written.append((message, path))
+                    }
+                }
+                // One flush for the batch instead of one fsync per file; nothing is reported delivered before it.
+                let flushed = ft_syncfs(folder) == 0
+                let problem = flushed ? "" : String(cString: strerror(errno))
+                for (message, path) in written {
+                    onOutcome(flushed
+                        ? DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .delivered,
+                                          permanent: false, attempts: 1, reply: "written to \(path)")
+                        : DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
+                                          permanent: false, attempts: 1, reply: "cannot flush \(path) to disk: \(problem)"))
                 }
             }
         }
+    }
+
+    /// Writes `data` to a temporary file beside `path`, then renames it into place; the reason on failure.
+    static func write(_ data: [UInt8], to path: String) -> String? {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        var offset = 0
+        while offset < data.count {
+            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, data.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd); unlink(temporary)
+                return reason
+            }
+            offset += n
+        }
+        guard close(fd) == 0, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            return reason
+        }
+        return nil
     }
 
     /// `2026-11-23_pre-visit_alice@example.com.eml`, with anything unusual in the address replaced.

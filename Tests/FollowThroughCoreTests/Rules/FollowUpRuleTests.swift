@@ -10,7 +10,7 @@ struct FollowUpRuleTests {
     @Test func firstRunRecordsStatusesAndAnnouncesNothing() {
         let d = Self.dataset([F.rec("R1", site: "A", status: .quoted)])
         let result = StatusChanges.detect(previous: [:], dataset: d, asOf: F.asOf)
-        #expect(result.current == ["R1": .quoted])
+        #expect(result.toRecord == ["R1": .quoted])
         #expect(result.changes.isEmpty)
     }
 
@@ -42,7 +42,7 @@ struct FollowUpRuleTests {
         let result = StatusChanges.detect(previous: ["R1": .init(status: .open), "R3": .init(status: .open), "GONE": .init(status: .open)],
                                           dataset: d, asOf: F.asOf)
         #expect(result.changes.isEmpty)
-        #expect(result.current["R2"] == .quoted && result.current["GONE"] == nil)
+        #expect(result.toRecord == ["R2": .quoted, "R3": .quoted])  // R1 unchanged: nothing to write; GONE kept as it was
     }
 
     @Test func severalMovesAreToldAsOneAndARoundTripNotAtAll() {

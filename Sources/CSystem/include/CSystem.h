@@ -1,0 +1,6 @@
+#ifndef FOLLOWTHROUGH_CSYSTEM_H
+#define FOLLOWTHROUGH_CSYSTEM_H
+// System calls Swift's Glibc module does not import (GNU extensions).
+// Flushes the file system holding `fd` to disk: one journal commit for a whole batch of files.
+int ft_syncfs(int fd);
+#endif

@@ -1,0 +1,163 @@
+import Foundation
+
+/// A map from export ids (work orders, sites, technicians, recommendations) to a 64-bit value, for millions of rows
+/// without a `String` per row: ids of up to 15 ASCII bytes are packed into 16 bytes and kept in an open-addressing
+/// table with a cheap hash; other ids go to an ordinary dictionary. Same answers as a `[String: UInt64]` keyed by the
+/// id: `String` equality is canonical equivalence, so a non-ASCII id whose NFC form is short ASCII is keyed by that form.
+struct ShortKeyTable: Sendable {
+    // Slot i: keys[2i], keys[2i+1] (second word 0: empty), values[i]. Any number of slots (the hash is scaled to it,
+    // not masked), so a table sized for the rows expected wastes little.
+    private var keys: [UInt64] = []
+    private var values: [UInt64] = []
+    private var capacity = 0
+    private(set) var count = 0
+    private var long: [String: UInt64] = [:]
+
+    init(expectedCount: Int = 0) { if expectedCount > 0 { resize(to: Self.capacity(for: expectedCount)) } }
+
+    /// Makes room for `count` keys in all, so that reading a file of known size does not grow the table.
+    mutating func reserveCapacity(_ count: Int) {
+        if Self.capacity(for: count) > capacity { resize(to: Self.capacity(for: count)) }
+    }
+
+    /// Records `value` for `key` unless the key is already there; returns the value it already had.
+    @inline(__always)
+    mutating func insertIfAbsent(_ key: UnsafeRawBufferPointer, _ value: UInt64) -> UInt64? {
+        guard let (a, b) = Self.pack(key) else { return insertSlowly(String(decoding: key, as: UTF8.self), value) }
+        return insert(a, b, value)
+    }
+
+    mutating func insertIfAbsent(_ key: String, _ value: UInt64) -> UInt64? {
+        var key = key
+        return key.withUTF8 { insertIfAbsent(UnsafeRawBufferPointer($0), value) }
+    }
+
+    /// Calls `body` with the key's value (`initial` first inserted when the key is new, then `isNew` is true).
+    @inline(__always)
+    mutating func withValue<R>(_ key: UnsafeRawBufferPointer, initial: UInt64, _ body: (inout UInt64, _ isNew: Bool) -> R) -> R {
+        guard let (a, b) = Self.pack(key) else {
+            let text = String(decoding: key, as: UTF8.self)
+            if let (a, b) = Self.packNormalized(text) { return withSlot(a, b, initial, body) }
+            let isNew = long[text] == nil
+            if isNew { count += 1 }
+            return body(&long[text, default: initial], isNew)
+        }
+        return withSlot(a, b, initial, body)
+    }
+
+    @inline(__always)
+    private mutating func withSlot<R>(_ a: UInt64, _ b: UInt64, _ initial: UInt64, _ body: (inout UInt64, Bool) -> R) -> R {
+        if count * 5 >= capacity * 4 { resize(to: max(1024, capacity * 2)) }
+        var i = slot(a, b)
+        while true {
+            let kb = keys[2 * i + 1]
+            if kb == 0 {
+                keys[2 * i] = a; keys[2 * i + 1] = b
+                values[i] = initial
+                count += 1
+                return body(&values[i], true)
+            }
+            if kb == b, keys[2 * i] == a { return body(&values[i], false) }
+            i = i + 1 == capacity ? 0 : i + 1
+        }
+    }
+
+    @inline(__always)
+    subscript(_ key: UnsafeRawBufferPointer) -> UInt64? {
+        guard let (a, b) = Self.pack(key) else { return self[String(decoding: key, as: UTF8.self)] }
+        return find(a, b)
+    }
+
+    subscript(_ key: String) -> UInt64? {
+        var key = key
+        let packed = key.withUTF8 { Self.pack(UnsafeRawBufferPointer($0)) } ?? Self.packNormalized(key)
+        guard let (a, b) = packed else { return long[key] }
+        return find(a, b)
+    }
+
+    private mutating func insertSlowly(_ key: String, _ value: UInt64) -> UInt64? {
+        if let (a, b) = Self.packNormalized(key) { return insert(a, b, value) }
+        if let first = long[key] { return first }
+        long[key] = value
+        count += 1
+        return nil
+    }
+
+    @inline(__always)
+    private mutating func insert(_ a: UInt64, _ b: UInt64, _ value: UInt64) -> UInt64? {
+        if count * 5 >= capacity * 4 { resize(to: max(1024, capacity * 2)) }
+        var i = slot(a, b)
+        while true {
+            let kb = keys[2 * i + 1]
+            if kb == 0 {
+                keys[2 * i] = a; keys[2 * i + 1] = b
+                values[i] = value
+                count += 1
+                return nil
+            }
+            if kb == b, keys[2 * i] == a { return values[i] }
+            i = i + 1 == capacity ? 0 : i + 1
+        }
+    }
+
+    @inline(__always)
+    private func find(_ a: UInt64, _ b: UInt64) -> UInt64? {
+        guard capacity > 0 else { return nil }
+        var i = slot(a, b)
+        while true {
+            let kb = keys[2 * i + 1]
+            if kb == 0 { return nil }
+            if kb == b, keys[2 * i] == a { return values[i] }
+            i = i + 1 == capacity ? 0 : i + 1
+        }
+    }
+
+    /// The first slot to probe: the hash scaled to the table (multiply-high), so any capacity works.
+    @inline(__always)
+    private func slot(_ a: UInt64, _ b: UInt64) -> Int {
+        Int(truncatingIfNeeded: UInt64(truncatingIfNeeded: Self.hash(a, b)).multipliedFullWidth(by: UInt64(capacity)).high)
+    }
+
+    /// Slots for `count` keys at a load of at most four fifths.
+    private static func capacity(for count: Int) -> Int { max(1024, count + count / 4 + 1) }
+
+    private mutating func resize(to newCapacity: Int) {
+        let oldKeys = keys, oldValues = values
+        keys = Array(repeating: 0, count: 2 * newCapacity)
+        values = Array(repeating: 0, count: newCapacity)
+        capacity = newCapacity
+        for old in 0..<(oldKeys.count / 2) where oldKeys[2 * old + 1] != 0 {
+            let a = oldKeys[2 * old], b = oldKeys[2 * old + 1]
+            var i = slot(a, b)
+            while keys[2 * i + 1] != 0 { i = i + 1 == capacity ? 0 : i + 1 }
+            keys[2 * i] = a; keys[2 * i + 1] = b
+            values[i] = oldValues[old]
+        }
+    }
+
+    /// A non-ASCII key whose NFC form is short ASCII (e.g. a Kelvin sign for K) packs as that form; nil otherwise.
+    private static func packNormalized(_ key: String) -> (UInt64, UInt64)? {
+        guard !key.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var nfc = key.precomposedStringWithCanonicalMapping
+        return nfc.withUTF8 { pack(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The key's bytes in two words, its length in the top byte of the second (never 0 for a non-empty key);
+    /// nil when longer than 15 bytes, empty, or not all ASCII.
+    @inline(__always)
+    private static func pack(_ key: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
+        guard key.count <= 15, key.count > 0 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: key.baseAddress!, byteCount: key.count) }
+        guard (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        return (UInt64(littleEndian: words.0), UInt64(littleEndian: words.1) | UInt64(key.count) << 56)
+    }
+
+    @inline(__always)
+    private static func hash(_ a: UInt64, _ b: UInt64) -> Int {
+        var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &+ 0x632B_E59B_D9B4_E019)
+        h = (h ^ (h >> 31)) &* 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        return Int(truncatingIfNeeded: h)
+    }
+}
