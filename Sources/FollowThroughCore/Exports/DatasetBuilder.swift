@@ -41,22 +41,26 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
-    /// Joins a builder fed only work orders with one fed only people and recommendations (files read in parallel).
-    public init(workOrders: DatasetBuilder, peopleAndRecommendations other: DatasetBuilder) {
-        self = workOrders
-        dataset.people = other.dataset.people
-        dataset.recommendations = other.dataset.recommendations
-        recommendationLines = other.recommendationLines
-        for kind in [ExportKind.people, .recommendations] {
-            counts[kind.ordinal] = other.counts[kind.ordinal]
-            rejections[kind] = other.rejections[kind]
-        }
+    /// Takes in what a builder fed only work orders gathered (files read in parallel: this one read the others).
+    /// In place, so the recommendations list this builder holds is never copied.
+    public mutating func absorb(workOrders other: DatasetBuilder) {
+        dataset.sites = other.dataset.sites
+        dataset.scheduledVisits = other.dataset.scheduledVisits
+        dataset.resolvedIDs = other.dataset.resolvedIDs
+        workOrdersSeen = other.workOrdersSeen
+        technicianNames = other.technicianNames
+        technicianIndex = other.technicianIndex
+        siteIndex = other.siteIndex
+        siteList = other.siteList
+        counts[ExportKind.workOrders.ordinal] = other.counts[ExportKind.workOrders.ordinal]
+        rejections[.workOrders] = other.rejections[.workOrders]
     }
 
-    /// Makes room for about this many rows, so the id tables do not grow while reading (a wrong guess costs a resize).
+    /// Makes room for about this many rows, so tables and lists do not grow while reading (a wrong guess costs a resize).
     public mutating func reserve(workOrders: Int = 0, recommendations: Int = 0) {
         workOrdersSeen.reserveCapacity(workOrders)
         recommendationLines.reserveCapacity(recommendations)
+        dataset.recommendations.reserveCapacity(recommendations)
     }
 
     public mutating func add(_ workOrder: WorkOrder) {
@@ -190,8 +194,10 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Finishes the dataset: fills in defaults that need other files and reports dangling references.
-    public func build() -> (dataset: Dataset, report: DataQualityReport) {
+    /// Ends the builder (it holds nothing afterwards): the dataset moves out, so filling in defaults copies nothing.
+    public mutating func build() -> (dataset: Dataset, report: DataQualityReport) {
         var dataset = self.dataset
+        self.dataset = Dataset()
         dataset.sites.reserveCapacity(siteList.count)
         for entry in siteList { dataset.sites[entry.id] = entry.site }
         var report = DataQualityReport()

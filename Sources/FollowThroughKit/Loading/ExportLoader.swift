@@ -34,7 +34,8 @@ public enum ExportLoader {
         if let othersError, othersError.file == config.exports[.people]!.displayName { throw othersError }
         let built = try workOrders.result!.get()
         if let othersError { throw othersError }
-        return DatasetBuilder(workOrders: built, peopleAndRecommendations: others).build()
+        others.absorb(workOrders: built)
+        return others.build()
     }
 
     /// The work-order side of a parallel load, handed between threads once (the semaphore orders the accesses).
@@ -93,3 +94,4 @@ public enum ExportLoader {
         (error as? ExportError) ?? ExportError(file: source.displayName, line: nil, message: "\(error)", hint: "")
     }
 }
+

@@ -109,6 +109,7 @@ public struct NightlyJob: Sendable {
         timer.lap("state_and_render")
         summary.phases_ms = timer.milliseconds
         summary.phases_ms["render"] = renderMs.all.reduce(0, +)
+        summary.phases_peak_mb = timer.peakMegabytes
         summary.add(outbox)
         reportInput(loaded, problems: loaded.plan.unreachable + problems.all, outbox: outbox)
         if request.dryRun {
@@ -127,10 +128,12 @@ public struct NightlyJob: Sendable {
         do { outcomes = try delivery.deliver(outbox.deliverable, via: transport) } catch {
             timer.lap("deliver")
             summary.phases_ms.merge(timer.milliseconds) { $1 }
+            summary.phases_peak_mb = timer.peakMegabytes
             return finish(store, runID, error: "\(error)", .configOrInput, &summary, request, pending: outbox.deliverable.count)
         }
         timer.lap("deliver")
         summary.phases_ms.merge(timer.milliseconds) { $1 }
+        summary.phases_peak_mb = timer.peakMegabytes
         summary.add(outcomes, entries: outbox.deliverable)
         let status = reportDelivery(outcomes, expected: outbox.deliverable.count, transport: transport.name)
         return finish(store, runID, error: nil, status, &summary, request, pending: summary.no_outcome)

@@ -50,6 +50,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var failures: [Failure] = []
     /// Wall time of each step (read_exports, plan, state_and_render, deliver), in milliseconds.
     public var phases_ms: [String: Int] = [:]
+    /// Peak resident memory of the process (MB) at the end of each step.
+    public var phases_peak_mb: [String: Int] = [:]
 
     public init(asOf: String, startedAt: Int64, exitStatus: ExitStatus) {
         as_of = asOf; started_at = startedAt; exit_status = exitStatus.rawValue
