@@ -33,6 +33,10 @@ public struct TemplateSet: Sendable {
     let templates: [MessageKind: Trio]
 
     static let textPragma = "{{% CONTENT_TYPE: TEXT}}"
+    /// Same escaping as swift-mustache's default HTML content type, only faster (`FastHTMLContentType`).
+    /// On a line of its own, which the parser drops as a standalone tag: unlike the text pragma it
+    /// does not change how the template's first line is rendered (and errors are one line lower).
+    static let htmlPragmaLine = "{{% CONTENT_TYPE: \(FastHTMLContentType.name)}}\n"
 
     /// Parses every template; `sources` maps a file name (e.g. `pre-visit.html.mustache`) to its text.
     /// Throws the first missing or unparseable file, in a stable order. `folder` prefixes reported paths.
@@ -58,10 +62,15 @@ public struct TemplateSet: Sendable {
         guard let text = sources[name] else {
             throw TemplateError(file: path, line: 0, column: 0, lineText: "", message: "template file is missing (copy it from the templates/ folder that ships with FollowThrough)")
         }
-        let prefix = html ? "" : textPragma
+        FastHTMLContentType.registered
+        let prefix = html ? htmlPragmaLine : textPragma
         do {
             return try MustacheTemplate(string: prefix + text)
         } catch let error as MustacheTemplate.ParserError {
+            if html {
+                throw TemplateError(file: path, line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber,
+                                    lineText: error.context.line, message: describe(error.error))
+            }
             let onFirstLine = error.context.lineNumber == 1
             let shift = onFirstLine ? prefix.count : 0
             var lineText = error.context.line
