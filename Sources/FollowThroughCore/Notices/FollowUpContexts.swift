@@ -2,13 +2,13 @@
 /// Documented in templates/README.md.
 extension NoticeContexts {
     /// The `lead-update` message: a technician's news, with no visit in the window.
-    public func leadUpdate(_ notice: LeadUpdateNotice) -> [String: Any] {
+    public func leadUpdate(_ notice: LeadUpdateNotice) -> TemplateContext {
         var c = ContextBuilder(capacity: 7)
         c.text("technician_name", notice.technician.name)
         c.text("first_name", Formatting.firstName(notice.technician.name))
         c.text("as_of", Formatting.longDate(asOf))
         addUpdateVariables(notice.updates, to: &c)
-        return c.values
+        return c.context
     }
 
     /// `has_updates`, `update_count`, `updates_text` and the `updates` list.
@@ -20,7 +20,7 @@ extension NoticeContexts {
         c.list("updates", told.map(update))
     }
 
-    func update(_ change: StatusChange) -> [String: Any] {
+    func update(_ change: StatusChange) -> TemplateContext {
         var to = change.to.phrase
         if change.to == .quoted, !change.quoteID.isEmpty { to += " (\(change.quoteID))" }
         var c = ContextBuilder(capacity: 10)
@@ -34,7 +34,7 @@ extension NoticeContexts {
         c.flag("is_good_news", change.to.isGoodNews)
         c.flag("is_declined", change.to == .declined)
         c.text("seen_on", Formatting.dayMonthYear(change.observedOn))
-        return c.values
+        return c.context
     }
 
     /// `reminded_count`, `last_reminded_on`, `reminder_text` (`Reminded twice, last on 12 Oct 2026`, left out when never).
@@ -68,7 +68,7 @@ extension NoticeContexts {
             addLead(e.lead, to: &lead)
             lead.text("owner_name", e.owner.name)
             lead.text("owner_first_name", Formatting.firstName(e.owner.name))
-            return lead.values
+            return lead.context
         })
     }
 }

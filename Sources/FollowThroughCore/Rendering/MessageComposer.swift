@@ -112,7 +112,7 @@ public struct MessageComposer: Sendable {
         Result { () throws(MailAddressError) in try MailAddress(displayName: person.name, address: person.email) }
     }
 
-    func message(_ kind: MessageKind, _ recipientID: String, _ to: MailAddress, _ context: [String: Any]) -> ComposedMessage {
+    func message(_ kind: MessageKind, _ recipientID: String, _ to: MailAddress, _ context: TemplateContext) -> ComposedMessage {
         let rendered = templates.render(kind, context)
         let idKind = resendGeneration == 0 ? kind.rawValue : "\(kind.rawValue)#resend-\(resendGeneration)"
         let id = MessageIDGenerator.make(asOf: contexts.asOf.description, kind: idKind,

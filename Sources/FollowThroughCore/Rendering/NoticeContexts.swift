@@ -17,7 +17,7 @@ public struct NoticeContexts: Sendable {
         return "\(Formatting.longDate(first)) to \(Formatting.longDate(asOf.adding(days: settings.lookaheadDays)))"
     }
 
-    public func preVisit(_ summary: PreVisitSummary) -> [String: Any] {
+    public func preVisit(_ summary: PreVisitSummary) -> TemplateContext {
         let items = summary.visits.reduce(0) { $0 + $1.items.count }
         let critical = summary.visits.reduce(0) { $0 + $1.items.filter { $0.recommendation.priority == .critical }.count }
         var c = ContextBuilder(capacity: 17 + 4)
@@ -35,10 +35,10 @@ public struct NoticeContexts: Sendable {
         c.text("other_visits_text", summary.otherVisits > 0 ? Formatting.count(summary.otherVisits, "other visit") : "")
         c.list("visits", summary.visits.map(visit))
         addUpdateVariables(summary.updates, to: &c)
-        return c.values
+        return c.context
     }
 
-    func visit(_ v: VisitNotice) -> [String: Any] {
+    func visit(_ v: VisitNotice) -> TemplateContext {
         let start = v.workOrder.scheduledStart!
         var c = ContextBuilder(capacity: 10)
         c.text("work_order_id", v.workOrder.id)
@@ -52,10 +52,10 @@ public struct NoticeContexts: Sendable {
         c.number("older_not_listed", v.olderNotListed)
         c.text("older_text", v.olderNotListed > 0
             ? "\(Formatting.count(v.olderNotListed, "older recommendation")) (over \(settings.maxAgeDays) days) not listed" : "")
-        return c.values
+        return c.context
     }
 
-    func item(_ i: OpenItem) -> [String: Any] {
+    func item(_ i: OpenItem) -> TemplateContext {
         let r = i.recommendation
         let by = i.recommendedBy?.name ?? (r.recommendedBy.isEmpty ? "" : r.recommendedBy)
         var made = "Made \(Formatting.daysAgo(i.ageDays))"
@@ -70,10 +70,10 @@ public struct NoticeContexts: Sendable {
         c.flag("has_sales_owner", !(i.salesOwner?.name ?? r.salesOwner).isEmpty)
         c.number("days_since_activity", i.daysSinceActivity)
         addReminderVariables(i.reminders, to: &c)
-        return c.values
+        return c.context
     }
 
-    public func staleDigest(_ d: StaleLeadDigest) -> [String: Any] {
+    public func staleDigest(_ d: StaleLeadDigest) -> TemplateContext {
         let total = d.leads.count + d.moreCount
         var name = "Sales team", first = "team"
         if case .person(let p) = d.recipient { name = p.name; first = Formatting.firstName(p.name) }
@@ -97,13 +97,13 @@ public struct NoticeContexts: Sendable {
         c.flag("has_leads", total > 0)
         c.number("escalate_after_digests", escalateAfterDigests)
         addEscalationVariables(d.escalations, afterDigests: escalateAfterDigests, to: &c)
-        return c.values
+        return c.context
     }
 
-    func lead(_ l: StaleLead) -> [String: Any] {
+    func lead(_ l: StaleLead) -> TemplateContext {
         var c = ContextBuilder(capacity: Self.commonCount + 12)
         addLead(l, to: &c)
-        return c.values
+        return c.context
     }
 
     /// A lead's variables (`escalations` add the owner's to them).
@@ -123,7 +123,7 @@ public struct NoticeContexts: Sendable {
             next.text("time", Formatting.time(start))
             next.text("technician", l.nextVisitTechnician?.name ?? visit.technicianID)
             next.text("work_order_id", visit.id)
-            c.object("next_visit", next.values)
+            c.object("next_visit", next.context)
         } else {
             c.flag("next_visit", false)
         }

@@ -28,6 +28,19 @@ import Testing
                              observedOn: F.asOf, description: "Replace <belt>\nsoon", siteLabel: "Site X", quoteID: "Q-1"),
             ])
         }
+        // What the state store adds on later nights: updates, reminders, digest counts, escalations.
+        for i in plan.summaries.indices where i % 3 == 0 {
+            plan.summaries[i].updates = [StatusChange(storeID: Int64(i + 100), recommendationID: "R-u\(i)", recommendedBy: "T1",
+                                                      from: .quoted, to: [.accepted, .declined, .resolved][i % 3],
+                                                      observedOn: F.asOf, description: "Update & <\(i)>", siteLabel: "Site 'U'")]
+            plan.summaries[i].visits[0].items[0].reminders = ReminderHistory(count: i % 4 + 1, last: F.asOf.adding(days: -i))
+        }
+        for i in plan.digests.indices {
+            for j in plan.digests[i].leads.indices { plan.digests[i].leads[j].priorDigests = (i + j) % 6 }
+            if i % 2 == 0, let lead = plan.digests[(i + 1) % plan.digests.count].leads.first {
+                plan.digests[i].escalations = [EscalatedLead(lead: lead, owner: F.people[4])]
+            }
+        }
         return plan
     }
 

@@ -86,6 +86,35 @@ import Testing
         #expect(set.render(.preVisit, context).html == (try MustacheTemplate(string: text)).render(context))
     }
 
+    @Test func shippedTemplatesAreCompiledAndRenderExactlyAsSwiftMustache() throws {
+        let set = try TemplateSet(sources: try Self.shippedSources())
+        for kind in MessageKind.allCases { #expect(set.isCompiled(kind), "\(kind)") }
+        let plan = MessageComposerTests.busyPlan()
+        let contexts = NoticeContexts(asOf: F.asOf, settings: RuleSettings())
+        let all = plan.summaries.map { (MessageKind.preVisit, contexts.preVisit($0)) }
+            + plan.digests.map { (MessageKind.staleDigest, contexts.staleDigest($0)) }
+            + plan.leadUpdates.map { (MessageKind.leadUpdate, contexts.leadUpdate($0)) }
+        #expect(all.count > 30)
+        for (kind, context) in all {
+            let compiled = set.render(kind, context), reference = set.renderWithSwiftMustache(kind, context.plain)
+            #expect(compiled.subject == reference.subject)
+            #expect(compiled.text == reference.text)
+            #expect(compiled.html == reference.html)
+        }
+    }
+
+    @Test func aTemplateWithATransformIsRenderedBySwiftMustache() throws {
+        var sources = Self.minimalSources()
+        sources["lead-update.text.mustache"] = "{{uppercased(first_name)}}: {{#updates}}{{site_name}}{{/updates}}"
+        let set = try TemplateSet(sources: sources)
+        #expect(!set.isCompiled(.leadUpdate) && set.isCompiled(.preVisit))
+        let update = LeadUpdateNotice(technician: F.people[0], updates: [
+            StatusChange(recommendationID: "R1", recommendedBy: "T1", from: .open, to: .accepted, observedOn: F.asOf, siteLabel: "Café"),
+        ])
+        let out = set.render(.leadUpdate, NoticeContexts(asOf: F.asOf, settings: RuleSettings()).leadUpdate(update))
+        #expect(out.text == "ALICE: Café")
+    }
+
     @Test func missingTemplateIsNamed() {
         var sources = Self.minimalSources()
         sources["stale-digest.html.mustache"] = nil
