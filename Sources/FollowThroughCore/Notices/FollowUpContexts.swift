@@ -2,72 +2,73 @@
 /// Documented in templates/README.md.
 extension NoticeContexts {
     /// The `lead-update` message: a technician's news, with no visit in the window.
-    public func leadUpdate(_ notice: LeadUpdateNotice) -> [String: Any] {
-        compact([
-            "technician_name": notice.technician.name,
-            "first_name": Formatting.firstName(notice.technician.name),
-            "as_of": Formatting.longDate(asOf),
-        ].merging(updateVariables(notice.updates)) { $1 })
+    public func leadUpdate(_ notice: LeadUpdateNotice) -> TemplateContext {
+        var c = ContextBuilder(capacity: 7)
+        c.text("technician_name", notice.technician.name)
+        c.text("first_name", Formatting.firstName(notice.technician.name))
+        c.text("as_of", Formatting.longDate(asOf))
+        addUpdateVariables(notice.updates, to: &c)
+        return c.context
     }
 
     /// `has_updates`, `update_count`, `updates_text` and the `updates` list.
-    func updateVariables(_ changes: [StatusChange]) -> [String: Any] {
+    func addUpdateVariables(_ changes: [StatusChange], to c: inout ContextBuilder) {
         let told = StatusChanges.coalesce(changes)
-        return [
-            "has_updates": !told.isEmpty,
-            "update_count": told.count,
-            "updates_text": Formatting.count(told.count, "update"),
-            "updates": told.map(update),
-        ]
+        c.flag("has_updates", !told.isEmpty)
+        c.number("update_count", told.count)
+        c.text("updates_text", Formatting.count(told.count, "update"))
+        c.list("updates", told.map(update))
     }
 
-    func update(_ c: StatusChange) -> [String: Any] {
-        var to = c.to.phrase
-        if c.to == .quoted, !c.quoteID.isEmpty { to += " (\(c.quoteID))" }
-        return compact([
-            "recommendation_id": c.recommendationID,
-            "description": c.description,
-            "description_lines": c.description.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).map(String.init),
-            "site_name": c.siteLabel,
-            "from_status": c.from.phrase,
-            "to_status": to,
-            "change_text": "\(c.from.phrase) → \(to)",
-            "is_good_news": c.to.isGoodNews,
-            "is_declined": c.to == .declined,
-            "seen_on": Formatting.dayMonthYear(c.observedOn),
-        ])
+    func update(_ change: StatusChange) -> TemplateContext {
+        var to = change.to.phrase
+        if change.to == .quoted, !change.quoteID.isEmpty { to += " (\(change.quoteID))" }
+        var c = ContextBuilder(capacity: 10)
+        c.text("recommendation_id", change.recommendationID)
+        c.text("description", change.description)
+        c.lines("description_lines", change.description.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).map(String.init))
+        c.text("site_name", change.siteLabel)
+        c.text("from_status", change.from.phrase)
+        c.text("to_status", to)
+        c.text("change_text", "\(change.from.phrase) → \(to)")
+        c.flag("is_good_news", change.to.isGoodNews)
+        c.flag("is_declined", change.to == .declined)
+        c.text("seen_on", Formatting.dayMonthYear(change.observedOn))
+        return c.context
     }
 
-    /// `reminded_count`, `last_reminded_on`, `reminder_text` (`Reminded twice, last on 12 Oct 2026`, empty when never).
-    func reminderVariables(_ h: ReminderHistory) -> [String: Any] {
-        guard h.count > 0, let last = h.last else { return ["reminded_count": 0, "reminder_text": ""] }
+    /// `reminded_count`, `last_reminded_on`, `reminder_text` (`Reminded twice, last on 12 Oct 2026`, left out when never).
+    func addReminderVariables(_ h: ReminderHistory, to c: inout ContextBuilder) {
+        guard h.count > 0, let last = h.last else {
+            c.number("reminded_count", 0)
+            c.text("reminder_text", "")
+            return
+        }
         let times = h.count == 1 ? "once" : h.count == 2 ? "twice" : "\(h.count) times"
-        return [
-            "reminded_count": h.count,
-            "last_reminded_on": Formatting.dayMonthYear(last),
-            "reminder_text": "Reminded \(times), last on \(Formatting.dayMonthYear(last))",
-        ]
+        c.number("reminded_count", h.count)
+        c.text("last_reminded_on", Formatting.dayMonthYear(last))
+        c.text("reminder_text", "Reminded \(times), last on \(Formatting.dayMonthYear(last))")
     }
 
     /// `digest_count` (digests this lead has been in, tonight's included) and `digest_text`.
-    func digestCountVariables(_ priorDigests: Int) -> [String: Any] {
+    func addDigestCountVariables(_ priorDigests: Int, to c: inout ContextBuilder) {
         let n = priorDigests + 1
-        return ["digest_count": n, "digest_text": n == 1 ? "first digest" : "in \(n) digests so far"]
+        c.number("digest_count", n)
+        c.text("digest_text", n == 1 ? "first digest" : "in \(n) digests so far")
     }
 
     /// `has_escalations`, `escalation_count`, `escalations_text`, `escalate_after_digests` and `escalations`.
-    func escalationVariables(_ list: [EscalatedLead], afterDigests: Int) -> [String: Any] {
-        [
-            "has_escalations": !list.isEmpty,
-            "escalate_after_text": Formatting.count(afterDigests, "digest"),
-            "escalation_count": list.count,
-            "escalations_text": Formatting.count(list.count, "lead"),
-            "escalations": list.map { e in
-                compact(lead(e.lead).merging([
-                    "owner_name": e.owner.name,
-                    "owner_first_name": Formatting.firstName(e.owner.name),
-                ]) { $1 })
-            },
-        ]
+    func addEscalationVariables(_ list: [EscalatedLead], afterDigests: Int, to c: inout ContextBuilder) {
+        c.flag("has_escalations", !list.isEmpty)
+        c.text("escalate_after_text", Formatting.count(afterDigests, "digest"))
+        c.number("escalation_count", list.count)
+        c.text("escalations_text", Formatting.count(list.count, "lead"))
+        c.list("escalations", list.map { e in
+            var lead = ContextBuilder(capacity: Self.commonCount + 14)
+            addLead(e.lead, to: &lead)
+            lead.text("owner_name", e.owner.name)
+            lead.text("owner_first_name", Formatting.firstName(e.owner.name))
+            return lead.context
+        })
     }
 }

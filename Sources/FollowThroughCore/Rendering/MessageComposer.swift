@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A message ready to serialise, with who it is for.
 public struct ComposedMessage: Sendable, Equatable {
     public var kind: MessageKind
@@ -30,57 +32,87 @@ public struct MessageComposer: Sendable {
     }
 
     /// Every message of the plan, and the people who could not be addressed (with the reason).
+    /// Messages are rendered on all cores; the result is the same as one after the other, in plan order.
     public func compose(_ plan: Plan) -> (messages: [ComposedMessage], problems: [String]) {
+        compose(plan, concurrently: true)
+    }
+
+    /// One notice's message, or why there is none.
+    enum Outcome: Sendable {
+        case message(ComposedMessage)
+        case problem(String)
+    }
+
+    func compose(_ plan: Plan, concurrently: Bool) -> (messages: [ComposedMessage], problems: [String]) {
+        let summaries = plan.summaries.count, digests = plan.digests.count
+        let count = summaries + digests + plan.leadUpdates.count
+        let outcomes: [Outcome]
+        if concurrently {
+            outcomes = concurrentMap(count) { outcome(plan, $0, summaries: summaries, digests: digests) }
+        } else {
+            outcomes = (0..<count).map { outcome(plan, $0, summaries: summaries, digests: digests) }
+        }
         var messages: [ComposedMessage] = []
         var problems: [String] = []
-        for summary in plan.summaries {
+        messages.reserveCapacity(count)
+        for outcome in outcomes {
+            switch outcome {
+            case .message(let m): messages.append(m)
+            case .problem(let p): problems.append(p)
+            }
+        }
+        return (messages, problems)
+    }
+
+    /// The outcome of notice `index`, counting summaries, then digests, then lead updates.
+    func outcome(_ plan: Plan, _ index: Int, summaries: Int, digests: Int) -> Outcome {
+        if index < summaries {
+            let summary = plan.summaries[index]
             switch address(of: summary.technician) {
             case .success(let to):
                 var m = message(.preVisit, summary.technician.id, to, contexts.preVisit(summary))
                 m.listedIDs = summary.visits.flatMap { $0.items.map(\.recommendation.id) }
                 m.changeIDs = summary.updates.map(\.storeID)
-                messages.append(m)
+                return .message(m)
             case .failure(let error):
-                problems.append("people.csv:\(summary.technician.line): \(error.description); no pre-visit summary for \(summary.technician.id)")
+                return .problem("people.csv:\(summary.technician.line): \(error.description); no pre-visit summary for \(summary.technician.id)")
             }
         }
-        for digest in plan.digests {
-            let context = contexts.staleDigest(digest)
+        if index < summaries + digests {
+            let digest = plan.digests[index - summaries]
             let listed = digest.leads.map(\.recommendation.id)
             switch digest.recipient {
             case .salesInbox:
-                var m = message(.staleDigest, "sales_inbox", salesInbox, context)
+                var m = message(.staleDigest, "sales_inbox", salesInbox, contexts.staleDigest(digest))
                 m.listedIDs = listed
-                messages.append(m)
+                return .message(m)
             case .person(let person):
                 switch address(of: person) {
                 case .success(let to):
-                    var m = message(.staleDigest, person.id, to, context)
+                    var m = message(.staleDigest, person.id, to, contexts.staleDigest(digest))
                     m.listedIDs = listed
-                    messages.append(m)
+                    return .message(m)
                 case .failure(let error):
-                    problems.append("people.csv:\(person.line): \(error.description); no stale-lead digest for \(person.id)")
+                    return .problem("people.csv:\(person.line): \(error.description); no stale-lead digest for \(person.id)")
                 }
             }
         }
-        for update in plan.leadUpdates {
-            switch address(of: update.technician) {
-            case .success(let to):
-                var m = message(.leadUpdate, update.technician.id, to, contexts.leadUpdate(update))
-                m.changeIDs = update.updates.map(\.storeID)
-                messages.append(m)
-            case .failure(let error):
-                problems.append("people.csv:\(update.technician.line): \(error.description); no lead update for \(update.technician.id)")
-            }
+        let update = plan.leadUpdates[index - summaries - digests]
+        switch address(of: update.technician) {
+        case .success(let to):
+            var m = message(.leadUpdate, update.technician.id, to, contexts.leadUpdate(update))
+            m.changeIDs = update.updates.map(\.storeID)
+            return .message(m)
+        case .failure(let error):
+            return .problem("people.csv:\(update.technician.line): \(error.description); no lead update for \(update.technician.id)")
         }
-        return (messages, problems)
     }
 
     func address(of person: Person) -> Result<MailAddress, MailAddressError> {
         Result { () throws(MailAddressError) in try MailAddress(displayName: person.name, address: person.email) }
     }
 
-    func message(_ kind: MessageKind, _ recipientID: String, _ to: MailAddress, _ context: [String: Any]) -> ComposedMessage {
+    func message(_ kind: MessageKind, _ recipientID: String, _ to: MailAddress, _ context: TemplateContext) -> ComposedMessage {
         let rendered = templates.render(kind, context)
         let idKind = resendGeneration == 0 ? kind.rawValue : "\(kind.rawValue)#resend-\(resendGeneration)"
         let id = MessageIDGenerator.make(asOf: contexts.asOf.description, kind: idKind,
@@ -90,4 +122,21 @@ public struct MessageComposer: Sendable {
                                textBody: rendered.text, htmlBody: rendered.html)
         return ComposedMessage(kind: kind, recipientID: recipientID, recipient: to, mime: mime)
     }
+}
+
+/// `(0..<count).map(transform)`, with the calls spread over all cores; the results keep their order.
+func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    guard count > 1 else { return (0..<count).map(transform) }
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let slots = Slots(base: buffer.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            slots.base.advanced(by: i).initialize(to: transform(i))
+        }
+        initialized = count
+    }
+}
+
+/// The result buffer of `concurrentMap`: each iteration writes only its own slot, so they never race.
+private struct Slots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import Testing
 @testable import FollowThroughCore
 
@@ -51,6 +52,67 @@ import Testing
             #expect(error.column == column)
             #expect(error.description.hasPrefix("templates/pre-visit.text.mustache:\(line):\(column): "))
         }
+    }
+
+    @Test(arguments: [
+        ("{{#visits}}\n{{/visit}}", 2, 4),          // wrong closing name: points at the name on line 2
+        ("{{site_name", 1, 12),                      // unfinished tag on the first line
+        ("<p>\n  {{#visits}}", 2, 14),              // never closed: reported at the end
+    ])
+    func htmlParseErrorsCarryFileLineAndColumn(text: String, line: Int, column: Int) {
+        var sources = Self.minimalSources()
+        sources["stale-digest.html.mustache"] = text
+        do {
+            _ = try TemplateSet(sources: sources, folder: "templates")
+            Issue.record("expected a parse error")
+        } catch {
+            #expect(error.file == "templates/stale-digest.html.mustache")
+            #expect(error.line == line)
+            #expect(error.column == column)
+            #expect(error.lineText == text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[line - 1])
+        }
+    }
+
+    /// The HTML content-type pragma must not change how a template's first line renders.
+    @Test(arguments: [
+        "{{#site_name}}\nX\n{{/site_name}}\n", "\n{{#site_name}}\nY{{/site_name}}", "  {{! note }}  \nZ",
+        "{{^missing}}\nW\n{{/missing}}", "{{=<% %>=}}\n<% site_name %>\n", "<p>{{site_name}}</p>\n",
+    ])
+    func htmlTemplatesRenderAsSwiftMustacheDoes(text: String) throws {
+        var sources = Self.minimalSources()
+        sources["pre-visit.html.mustache"] = text
+        let set = try TemplateSet(sources: sources)
+        let context: [String: Any] = ["site_name": "A & <B>"]
+        #expect(set.render(.preVisit, context).html == (try MustacheTemplate(string: text)).render(context))
+    }
+
+    @Test func shippedTemplatesAreCompiledAndRenderExactlyAsSwiftMustache() throws {
+        let set = try TemplateSet(sources: try Self.shippedSources())
+        for kind in MessageKind.allCases { #expect(set.isCompiled(kind), "\(kind)") }
+        let plan = MessageComposerTests.busyPlan()
+        let contexts = NoticeContexts(asOf: F.asOf, settings: RuleSettings())
+        let all = plan.summaries.map { (MessageKind.preVisit, contexts.preVisit($0)) }
+            + plan.digests.map { (MessageKind.staleDigest, contexts.staleDigest($0)) }
+            + plan.leadUpdates.map { (MessageKind.leadUpdate, contexts.leadUpdate($0)) }
+        #expect(all.count > 30)
+        for (kind, context) in all {
+            let compiled = set.render(kind, context), reference = set.renderWithSwiftMustache(kind, context.plain)
+            #expect(compiled.subject == reference.subject)
+            #expect(compiled.text == reference.text)
+            #expect(compiled.html == reference.html)
+        }
+    }
+
+    @Test func aTemplateWithATransformIsRenderedBySwiftMustache() throws {
+        var sources = Self.minimalSources()
+        sources["lead-update.text.mustache"] = "{{uppercased(first_name)}}: {{#updates}}{{site_name}}{{/updates}}"
+        let set = try TemplateSet(sources: sources)
+        #expect(!set.isCompiled(.leadUpdate) && set.isCompiled(.preVisit))
+        let update = LeadUpdateNotice(technician: F.people[0], updates: [
+            StatusChange(recommendationID: "R1", recommendedBy: "T1", from: .open, to: .accepted, observedOn: F.asOf, siteLabel: "Café"),
+        ])
+        let out = set.render(.leadUpdate, NoticeContexts(asOf: F.asOf, settings: RuleSettings()).leadUpdate(update))
+        #expect(out.text == "ALICE: Café")
     }
 
     @Test func missingTemplateIsNamed() {
