@@ -7,6 +7,8 @@ public struct ComposedMessage: Sendable, Equatable {
     public var recipientID: String
     public var recipient: MailAddress
     public var mime: MIMEMessage
+    /// `mime` as RFC 5322 bytes, serialised where it was rendered (on all cores), ready to store and send.
+    public var data: [UInt8]
     /// Recommendation ids listed in full (pre-visit items, digest leads), for reminder history.
     public var listedIDs: [String] = []
     /// State-store ids of the status changes this message announces.
@@ -120,7 +122,7 @@ public struct MessageComposer: Sendable {
         let mime = MIMEMessage(from: from, to: [to], subject: rendered.subject, date: date, utcOffsetSeconds: utcOffsetSeconds,
                                messageID: id, extraHeaders: [("X-FollowThrough-Kind", kind.rawValue)],
                                textBody: rendered.text, htmlBody: rendered.html)
-        return ComposedMessage(kind: kind, recipientID: recipientID, recipient: to, mime: mime)
+        return ComposedMessage(kind: kind, recipientID: recipientID, recipient: to, mime: mime, data: mime.serialized())
     }
 }
 

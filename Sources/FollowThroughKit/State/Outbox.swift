@@ -120,16 +120,16 @@ extension StateStore {
 
     static func insert(_ db: Database, _ m: ComposedMessage, asOf: String, generation: Int, runID: Int64, now: Int64,
                        envelopeFrom: String) throws {
-        try db.execute(sql: """
+        // Cached statements: a night stores hundreds of messages listing tens of thousands of items.
+        try db.cachedStatement(sql: """
             INSERT INTO message (message_id, as_of, kind, recipient_id, recipient, to_header, envelope_from, subject, data,
                                  generation, created_run, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [m.mime.messageID, asOf, m.kind.rawValue, m.recipientID, m.recipient.address, m.recipient.description, envelopeFrom,
-                             m.mime.subject, Data(m.mime.serialized()), generation, runID, now])
+            """).execute(arguments: [m.mime.messageID, asOf, m.kind.rawValue, m.recipientID, m.recipient.address, m.recipient.description, envelopeFrom,
+                             m.mime.subject, Data(m.data), generation, runID, now])
         let row = db.lastInsertedRowID
-        for id in Set(m.listedIDs) {
-            try db.execute(sql: "INSERT INTO message_item (message, recommendation_id) VALUES (?, ?)", arguments: [row, id])
-        }
+        let item = try db.cachedStatement(sql: "INSERT INTO message_item (message, recommendation_id) VALUES (?, ?)")
+        for id in Set(m.listedIDs) { try item.execute(arguments: [row, id]) }
         for change in m.changeIDs where change > 0 {
             try db.execute(sql: "UPDATE status_change SET carrier = ? WHERE id = ? AND announced_at IS NULL", arguments: [row, change])
         }
