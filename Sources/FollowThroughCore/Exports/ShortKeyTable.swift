@@ -23,8 +23,7 @@ struct ShortKeyTable: Sendable {
     /// Records `value` for `key` unless the key is already there; returns the value it already had.
     @inline(__always)
     mutating func insertIfAbsent(_ key: UnsafeRawBufferPointer, _ value: UInt64) -> UInt64? {
-        guard let (a, b) = Self.pack(key) else { return insertSlowly(String(decoding: key, as: UTF8.self), value) }
-        return insert(a, b, value)
+        withValue(key, initial: value) { held, isNew in isNew ? nil : held }
     }
 
     mutating func insertIfAbsent(_ key: String, _ value: UInt64) -> UInt64? {
@@ -73,31 +72,6 @@ struct ShortKeyTable: Sendable {
         let packed = key.withUTF8 { Self.pack(UnsafeRawBufferPointer($0)) } ?? Self.packNormalized(key)
         guard let (a, b) = packed else { return long[key] }
         return find(a, b)
-    }
-
-    private mutating func insertSlowly(_ key: String, _ value: UInt64) -> UInt64? {
-        if let (a, b) = Self.packNormalized(key) { return insert(a, b, value) }
-        if let first = long[key] { return first }
-        long[key] = value
-        count += 1
-        return nil
-    }
-
-    @inline(__always)
-    private mutating func insert(_ a: UInt64, _ b: UInt64, _ value: UInt64) -> UInt64? {
-        if count * 5 >= capacity * 4 { resize(to: max(1024, capacity * 2)) }
-        var i = slot(a, b)
-        while true {
-            let kb = keys[2 * i + 1]
-            if kb == 0 {
-                keys[2 * i] = a; keys[2 * i + 1] = b
-                values[i] = value
-                count += 1
-                return nil
-            }
-            if kb == b, keys[2 * i] == a { return values[i] }
-            i = i + 1 == capacity ? 0 : i + 1
-        }
     }
 
     @inline(__always)

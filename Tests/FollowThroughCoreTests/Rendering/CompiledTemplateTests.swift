@@ -19,7 +19,7 @@ import Testing
                         "x", "y", "missing", ".", ".a", ".x", "a.length", "lines.count", "blank", "..", "obj.x.y"]
 
     /// A random, mostly well-formed template: text, variables and nested sections.
-    static func randomTemplate(_ rng: inout SplitMix, depth: Int = 0) -> String {
+    static func randomTemplate(_ rng: inout SplitMix64, depth: Int = 0) -> String {
         let texts = ["x", " ", "\n", "  \n", "<p>", "&", "\r\n", "é\u{301}"]
         var out = ""
         for _ in 0..<Int(rng.next() % 6) {
@@ -42,7 +42,7 @@ import Testing
     @Test(arguments: ["", TemplateSet.textPragma, TemplateSet.htmlPragmaLine])
     func rendersRandomTemplatesExactlyAsSwiftMustache(prefix: String) throws {
         FastHTMLContentType.registered
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var compared = 0
         for _ in 0..<4000 {
             let text = Self.randomTemplate(&rng)
