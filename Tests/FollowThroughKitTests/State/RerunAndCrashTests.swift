@@ -110,6 +110,10 @@ struct RerunAndCrashTests {
         #expect((json["messages_by_kind"] as? [String: Int])?["pre-visit"] == 2)
         #expect(json["first_run"] as? Bool == true)
         #expect(json["rows_rejected"] as? Int == 0)
+        let phases = json["phases_ms"] as? [String: Int] ?? [:]
+        #expect(Set(phases.keys) == ["read_exports", "plan", "transport_setup", "state_and_render", "render", "deliver"])
+        let peaks = json["phases_peak_mb"] as? [String: Int] ?? [:]
+        #expect(peaks.keys.contains("deliver") && peaks.values.allSatisfy { $0 > 0 })
     }
 
     @Test func failedDeliveriesExit1AndStatusSaysSo() throws {
