@@ -6,12 +6,20 @@ public struct Dataset: Sendable {
     public var scheduledVisits: [WorkOrder]
     /// Recommendation ids carried out by a completed work order.
     public var resolvedIDs: Set<String>
+    /// The recommendations the rules and status changes need: all of them, or, when the builder was given the previous
+    /// statuses, the pending ones and those whose status may have moved (see `DatasetBuilder.previousStatuses`).
     public var recommendations: [Recommendation]
+    /// Every recommendation's tracked status (the export's, or `resolved`), whether kept in `recommendations` or not.
+    public var statuses = StatusSnapshot()
+    /// Recommendations in the export (accepted rows).
+    public var recommendationCount = 0
 
     public init(people: [String: Person] = [:], sites: [String: Site] = [:], scheduledVisits: [WorkOrder] = [],
                 resolvedIDs: Set<String> = [], recommendations: [Recommendation] = []) {
         self.people = people; self.sites = sites; self.scheduledVisits = scheduledVisits
         self.resolvedIDs = resolvedIDs; self.recommendations = recommendations
+        recommendationCount = recommendations.count
+        for r in recommendations { statuses[r.id] = StatusChanges.tracked(r, resolvedIDs: resolvedIDs) }
     }
 
     /// Builds a dataset from whole records, as the builder would (handy for tests and small inputs).

@@ -18,8 +18,13 @@ public struct DatasetBuilder: Sendable {
     /// so a row repeating its site's details costs one lookup; `siteList` holds the details (latest non-empty win).
     private var siteIndex = ShortKeyTable()
     private var siteList: [SiteBytes] = []
-    /// Recommendation ids seen, with their first line.
+    /// Recommendation ids seen: their first line and the export's status (`line << 8 | TrackedStatus.code`); at
+    /// `build()` it becomes the dataset's `statuses`.
     private var recommendationLines = ShortKeyTable()
+    /// The statuses the state remembers from the last run. When set, a recommendation is kept in full only when a rule
+    /// or a status change may need it (pending, or a status that may have moved); the others count only in `statuses`.
+    /// Nil: every recommendation is kept.
+    public var previousStatuses: StatusSnapshot?
     /// Keep at most this many rejections and warnings in the report (counts stay exact).
     public var maxListedIssues = 1000
 
@@ -179,11 +184,21 @@ public struct DatasetBuilder: Sendable {
     }
 
     public mutating func add(_ recommendation: Recommendation) {
-        if let first = recommendationLines.insertIfAbsent(recommendation.id, UInt64(recommendation.line)) {
+        let code = TrackedStatus(recommendation.status).code
+        if let first = recommendationLines.insertIfAbsent(recommendation.id, UInt64(recommendation.line) << 8 | code) {
             return reject(.recommendations, line: recommendation.line,
-                          "duplicate recommendation_id '\(recommendation.id)' (first on line \(first))")
+                          "duplicate recommendation_id '\(recommendation.id)' (first on line \(first >> 8))")
         }
+        if let previous = previousStatuses, !Self.mayBeNeeded(recommendation, previous) { return }
         dataset.recommendations.append(recommendation)
+    }
+
+    /// False when no rule lists the recommendation and its status cannot have moved since `previous` (then only its
+    /// status is kept). Accepted and declined ones may have been done by a work order (resolved) since: kept.
+    static func mayBeNeeded(_ r: Recommendation, _ previous: StatusSnapshot) -> Bool {
+        if r.status.isPending { return true }
+        guard let before = previous[r.id] else { return false }  // first seen: recorded, never announced
+        return r.status == .completed ? before != .completed : true
     }
 
     public mutating func add(_ person: Person) {
@@ -193,11 +208,28 @@ public struct DatasetBuilder: Sendable {
         dataset.people[person.id] = person
     }
 
+    /// Every recommendation's tracked status: the export's, or `resolved` when a completed work order did it (unless
+    /// the export says completed). Turns the id table into the snapshot in place (the lines are no longer needed).
+    private mutating func trackedStatuses(resolved ids: Set<String>) -> StatusSnapshot {
+        var resolved = ShortKeyTable(expectedCount: ids.count)
+        for id in ids { _ = resolved.insertIfAbsent(id, 0) }
+        let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
+        var table = recommendationLines
+        recommendationLines = ShortKeyTable()
+        table.updateValues { id, value in
+            let code = value & 0xFF
+            return code != completed && resolved[id] != nil ? resolvedCode : code
+        }
+        return StatusSnapshot(codes: table)
+    }
+
     /// Finishes the dataset: fills in defaults that need other files and reports dangling references.
     /// Ends the builder (it holds nothing afterwards): the dataset moves out, so filling in defaults copies nothing.
     public mutating func build() -> (dataset: Dataset, report: DataQualityReport) {
         var dataset = self.dataset
         self.dataset = Dataset()
+        dataset.statuses = trackedStatuses(resolved: dataset.resolvedIDs)
+        dataset.recommendationCount = dataset.statuses.count
         dataset.sites.reserveCapacity(siteList.count)
         for entry in siteList { dataset.sites[entry.id] = entry.site }
         var report = DataQualityReport()

@@ -86,6 +86,32 @@ struct ShortKeyTable: Sendable {
         }
     }
 
+    /// Calls `body` with every key's bytes and its value, in slot order (deterministic for the same insertions).
+    func forEach(_ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) rethrows {
+        for i in 0..<capacity where keys[2 * i + 1] != 0 {
+            var words = (UInt64(littleEndian: keys[2 * i]), UInt64(littleEndian: keys[2 * i + 1] & 0x00FF_FFFF_FFFF_FFFF))
+            let count = Int(keys[2 * i + 1] >> 56)
+            try withUnsafeBytes(of: &words) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count]), values[i]) }
+        }
+        for (key, value) in long {
+            var key = key
+            try key.withUTF8 { try body(UnsafeRawBufferPointer($0), value) }
+        }
+    }
+
+    /// Replaces every value by `transform(key, value)`, in place.
+    mutating func updateValues(_ transform: (UnsafeRawBufferPointer, UInt64) -> UInt64) {
+        for i in 0..<capacity where keys[2 * i + 1] != 0 {
+            var words = (UInt64(littleEndian: keys[2 * i]), UInt64(littleEndian: keys[2 * i + 1] & 0x00FF_FFFF_FFFF_FFFF))
+            let count = Int(keys[2 * i + 1] >> 56)
+            values[i] = withUnsafeBytes(of: &words) { transform(UnsafeRawBufferPointer(rebasing: $0[0..<count]), values[i]) }
+        }
+        for (key, value) in long {
+            var bytes = key
+            long[key] = bytes.withUTF8 { transform(UnsafeRawBufferPointer($0), value) }
+        }
+    }
+
     /// The first slot to probe: the hash scaled to the table (multiply-high), so any capacity works.
     @inline(__always)
     private func slot(_ a: UInt64, _ b: UInt64) -> Int {

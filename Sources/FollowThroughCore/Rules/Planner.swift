@@ -12,7 +12,7 @@ public struct Planner: Sendable {
         var plan = Plan()
         // Positions in `dataset.recommendations`, not copies: at 1M work orders ~100k are open.
         let open = dataset.recommendations.indices.filter { dataset.isOpen(dataset.recommendations[$0]) }
-        plan.stats.recommendations = dataset.recommendations.count
+        plan.stats.recommendations = dataset.recommendationCount
         plan.stats.open = open.count
         let upcoming = dataset.scheduledVisits
             .filter { ($0.scheduledStart?.date ?? asOf) > asOf }

@@ -1,11 +1,5 @@
 /// Detects recommendations whose status moved since the last run. Pure.
 public enum StatusChanges {
-    /// What the state remembers of one recommendation.
-    public struct Seen: Sendable, Equatable {
-        public var status: TrackedStatus
-        public init(status: TrackedStatus) { self.status = status }
-    }
-
     /// The tracked status of a recommendation in a dataset: `resolved` when a completed work order did it
     /// (unless the export already says completed), otherwise the export's status.
     public static func tracked(_ r: Recommendation, resolvedIDs: Set<String>) -> TrackedStatus {
@@ -14,26 +8,24 @@ public enum StatusChanges {
         return TrackedStatus(rawValue: r.status.rawValue) ?? .open
     }
 
-    /// Compares the dataset with what was seen before. Returns the statuses to record (recommendations new or moved
-    /// since `previous`: unchanged ones need no write), and the changes
-    /// to announce: none on a first run (`previous` empty), none for recommendations seen for the first time, and none
-    /// without a `recommended_by` (nobody to tell). Recommendations missing from the export keep their old status.
-    public static func detect(previous: [String: Seen], dataset: Dataset, asOf: LocalDate)
-        -> (toRecord: [String: TrackedStatus], changes: [StatusChange]) {
-        var toRecord: [String: TrackedStatus] = [:]
+    /// Compares the dataset with what was seen before. Returns the statuses to keep for the next run (`previous` with
+    /// tonight's laid over it: recommendations missing from the export keep their old status), and the changes to
+    /// announce: none on a first run (`previous` empty), none for recommendations seen for the first time, and none
+    /// without a `recommended_by` (nobody to tell). Every recommendation whose status moved must be in
+    /// `dataset.recommendations` (the builder keeps them when given `previous`).
+    public static func detect(previous: StatusSnapshot, dataset: Dataset, asOf: LocalDate)
+        -> (next: StatusSnapshot, moved: Int, changes: [StatusChange]) {
+        var next = dataset.statuses
+        let moved = next.keepMissing(from: previous)
+        guard !previous.isEmpty else { return (next, 0, []) }
         var changes: [StatusChange] = []
-        let firstRun = previous.isEmpty
-        for r in dataset.recommendations {
-            let now = tracked(r, resolvedIDs: dataset.resolvedIDs)
-            let before = previous[r.id]?.status
-            guard before != now else { continue }
-            toRecord[r.id] = now
-            guard !firstRun, let before, !r.recommendedBy.isEmpty else { continue }
+        for r in dataset.recommendations where !r.recommendedBy.isEmpty {
+            guard let before = previous[r.id], let now = dataset.statuses[r.id], before != now else { continue }
             changes.append(StatusChange(
                 recommendationID: r.id, recommendedBy: r.recommendedBy, from: before, to: now, observedOn: asOf,
                 description: r.description, siteLabel: (dataset.sites[r.siteID] ?? Site(id: r.siteID)).label, quoteID: r.quoteID))
         }
-        return (toRecord, changes.sorted { ($0.recommendedBy, $0.recommendationID) < ($1.recommendedBy, $1.recommendationID) })
+        return (next, moved, changes.sorted { ($0.recommendedBy, $0.recommendationID) < ($1.recommendedBy, $1.recommendationID) })
     }
 
     /// Several unannounced changes of one recommendation told as one: first `from`, last `to`; dropped when it

@@ -6,7 +6,8 @@ import Foundation
 public enum ExportLoader {
     static let chunkSize = 1 << 20
 
-    public static func load(_ config: Config) throws(ExportError) -> (dataset: Dataset, report: DataQualityReport) {
+    public static func load(_ config: Config, previousStatuses: StatusSnapshot? = nil) throws(ExportError)
+        -> (dataset: Dataset, report: DataQualityReport) {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
         let workOrders = Loaded(DatasetBuilder(files: names))
@@ -22,6 +23,7 @@ public enum ExportLoader {
         thread.stackSize = 1 << 20
         thread.start()
         var others = DatasetBuilder(files: names)
+        others.previousStatuses = previousStatuses
         others.reserve(recommendations: estimatedRows(config.exports[.recommendations]!))
         let othersError: ExportError?
         do {

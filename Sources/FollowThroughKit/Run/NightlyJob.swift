@@ -56,8 +56,24 @@ public struct NightlyJob: Sendable {
         }
         defer { lock?.release() }
         var timer = PhaseTimer()
+        // The state first: its recorded statuses decide which recommendations the exports must keep in full.
+        let store: StateStore
+        let previous: StatusSnapshot
+        do {
+            if request.dryRun {
+                store = try StateStore.openExisting(path: config.statePath) ?? StateStore.inMemory()
+            } else {
+                store = try StateStore.open(path: config.statePath)
+            }
+            previous = try store.previousStatuses()
+        } catch {
+            return fail("\(error)", .configOrInput, &summary, request)
+        }
+        timer.lap("open_state")
         let loaded: LoadedRun
-        do { loaded = try RunPreparation.load(config: config, asOf: request.asOf, now: started, timer: &timer) } catch {
+        do {
+            loaded = try RunPreparation.load(config: config, asOf: request.asOf, now: started, previousStatuses: previous, timer: &timer)
+        } catch {
             return fail(error.message, error.status, &summary, request)
         }
         summary.as_of = loaded.asOf.description
@@ -79,22 +95,15 @@ public struct NightlyJob: Sendable {
             }
         }
         timer.lap("transport_setup")
-        let store: StateStore
         let runID: Int64
         let outbox: OutboxPreparation
         let problems = LockedList<String>()
         let renderMs = LockedList<Int>()
         do {
-            if request.dryRun {
-                store = try StateStore.openExisting(path: config.statePath) ?? StateStore.inMemory()
-                runID = 0
-            } else {
-                store = try StateStore.open(path: config.statePath)
-                runID = try store.beginRun(asOf: loaded.asOf, now: started, pid: getpid(), resend: request.resend)
-            }
+            runID = request.dryRun ? 0 : try store.beginRun(asOf: loaded.asOf, now: started, pid: getpid(), resend: request.resend)
             let outboxRequest = OutboxRequest(
                 runID: runID, asOf: loaded.asOf, dataset: loaded.dataset, plan: loaded.plan, settings: config.followUp,
-                resend: request.resend, now: started, envelopeFrom: config.mail.from.address,
+                resend: request.resend, now: started, envelopeFrom: config.mail.from.address, previousStatuses: previous,
                 compose: { plan, generation in
                     let renderStart = DispatchTime.now().uptimeNanoseconds
                     defer { renderMs.add(Int((DispatchTime.now().uptimeNanoseconds - renderStart) / 1_000_000)) }

@@ -43,13 +43,16 @@ public enum RunPreparation {
     }
 
     /// As `load`, timing its steps.
-    public static func load(config: Config, asOf requested: LocalDate?, now: Int64, timer: inout PhaseTimer) throws(RunFailure) -> LoadedRun {
+    /// `previousStatuses`: what the state recorded last run; recommendations that cannot have moved since and that no
+    /// rule lists are then counted but not kept (nil keeps them all).
+    public static func load(config: Config, asOf requested: LocalDate?, now: Int64, previousStatuses: StatusSnapshot? = nil,
+                            timer: inout PhaseTimer) throws(RunFailure) -> LoadedRun {
         let templates: TemplateSet
         do { templates = try TemplateLoader.load(directory: config.templatesDirectory) } catch {
             throw RunFailure(message: error.description, status: .configOrInput)
         }
         let loaded: (dataset: Dataset, report: DataQualityReport)
-        do { loaded = try ExportLoader.load(config) } catch { throw RunFailure(message: error.description, status: .configOrInput) }
+        do { loaded = try ExportLoader.load(config, previousStatuses: previousStatuses) } catch { throw RunFailure(message: error.description, status: .configOrInput) }
         timer.lap("read_exports")
         if let bad = loaded.report.filesOverRejectionLimit(config.maxRejectedPercent).first {
             let first = loaded.report.rejections.first { $0.file == bad.file }.map { "; first: \($0)" } ?? ""

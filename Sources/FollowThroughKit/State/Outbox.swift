@@ -25,9 +25,10 @@ extension StateStore {
     static func prepare(_ db: Database, _ r: OutboxRequest) throws -> OutboxPreparation {
         let asOf = r.asOf.description
         // 1. Statuses and their changes.
-        let previous = try StatusLedger.previous(db)
+        // The snapshot the exports were read against (the builder kept in full what may have moved since).
+        let previous = try r.previousStatuses ?? StatusLedger.previous(db)
         let detected = StatusChanges.detect(previous: previous, dataset: r.dataset, asOf: r.asOf)
-        try StatusLedger.save(db, statuses: detected.toRecord, changes: detected.changes, asOf: r.asOf)
+        try StatusLedger.save(db, statuses: detected.next, changes: detected.changes, asOf: r.asOf)
 
         // 2. Generation: --resend retires tonight's undelivered messages and renders a new set.
         let latest = try Int.fetchOne(db, sql: "SELECT MAX(generation) FROM message WHERE as_of = ?", arguments: [asOf])

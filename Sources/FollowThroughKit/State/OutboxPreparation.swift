@@ -49,6 +49,8 @@ public struct OutboxRequest {
     public var runID: Int64
     public var asOf: LocalDate
     public var dataset: Dataset
+    /// The statuses `dataset` was read against (`StatusStore.previousStatuses()`); nil: read them from the state now.
+    public var previousStatuses: StatusSnapshot?
     public var plan: Plan
     public var settings: FollowUpSettings
     public var resend: Bool
@@ -57,9 +59,10 @@ public struct OutboxRequest {
     public var compose: Compose
 
     public init(runID: Int64, asOf: LocalDate, dataset: Dataset, plan: Plan, settings: FollowUpSettings, resend: Bool,
-                now: Int64, envelopeFrom: String, compose: @escaping Compose) {
+                now: Int64, envelopeFrom: String, previousStatuses: StatusSnapshot? = nil, compose: @escaping Compose) {
         self.runID = runID; self.asOf = asOf; self.dataset = dataset; self.plan = plan; self.settings = settings
-        self.resend = resend; self.now = now; self.envelopeFrom = envelopeFrom; self.compose = compose
+        self.resend = resend; self.now = now; self.envelopeFrom = envelopeFrom; self.previousStatuses = previousStatuses
+        self.compose = compose
     }
 }
 

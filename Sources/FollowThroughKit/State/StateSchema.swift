@@ -1,3 +1,5 @@
+import Foundation
+import FollowThroughCore
 import GRDB
 
 /// The state file's tables, as versioned migrations. Never edit a shipped migration: add a new one.
@@ -85,6 +87,29 @@ enum StateSchema {
                 );
                 CREATE INDEX status_change_open ON status_change(recommended_by) WHERE announced_at IS NULL;
                 """)
+        }
+        migrator.registerMigration("v3-status-snapshot") { db in
+            // One row holding every recommendation's status (see StatusSnapshot): at 1M work orders the table of
+            // ~250k rows cost more to write than the rest of the night's work.
+            try db.execute(sql: """
+                CREATE TABLE status_snapshot (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    taken_on TEXT NOT NULL,             -- as-of date of the run that wrote it
+                    count INTEGER NOT NULL,             -- recommendations in it
+                    data BLOB NOT NULL                  -- StatusSnapshot.encoded()
+                );
+                """)
+            var snapshot = StatusSnapshot()
+            var takenOn: String?
+            for row in try Row.fetchAll(db, sql: "SELECT recommendation_id, status, seen_on FROM recommendation_status") {
+                snapshot[row[0]] = TrackedStatus(rawValue: row[1]) ?? .open
+                takenOn = max(takenOn ?? "", row[2] as String)
+            }
+            if let takenOn {
+                try db.execute(sql: "INSERT INTO status_snapshot (id, taken_on, count, data) VALUES (1, ?, ?, ?)",
+                               arguments: [takenOn, snapshot.count, Data(snapshot.encoded())])
+            }
+            try db.execute(sql: "DROP TABLE recommendation_status")
         }
         return migrator
     }

@@ -87,12 +87,12 @@ public final class StateStore: Sendable {
 
     /// Runs one write transaction, turning database errors into `StateError`.
     func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
-        do { return try db.write(body) } catch let e as StateError { throw e } catch { throw Self.describe(error, path: path) }
+        do { return try db.write(body) } catch var e as StateError { if e.file.isEmpty { e.file = path }; throw e } catch { throw Self.describe(error, path: path) }
     }
 
     /// Runs one read.
     func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
-        do { return try db.read(body) } catch let e as StateError { throw e } catch { throw Self.describe(error, path: path) }
+        do { return try db.read(body) } catch var e as StateError { if e.file.isEmpty { e.file = path }; throw e } catch { throw Self.describe(error, path: path) }
     }
 
     /// Runs `body` in a transaction that is always rolled back (dry runs see what a run would do, and change nothing).
@@ -106,6 +106,6 @@ public final class StateStore: Sendable {
                 }
                 return result!
             }
-        } catch let e as StateError { throw e } catch { throw Self.describe(error, path: path) }
+        } catch var e as StateError { if e.file.isEmpty { e.file = path }; throw e } catch { throw Self.describe(error, path: path) }
     }
 }

@@ -1,77 +1,33 @@
 import FollowThroughCore
+import Foundation
 import GRDB
-import GRDBSQLite
 
-/// SQLite's SQLITE_TRANSIENT (copy the bound bytes), which Swift cannot import as a macro.
-private let SQLITE_TRANSIENT_DESTRUCTOR = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+extension StateStore {
+    /// The statuses recorded by the last run (read before the exports, so that only what may have moved is kept in full).
+    public func previousStatuses() throws(StateError) -> StatusSnapshot { try read { try StatusLedger.previous($0) } }
+}
 
-/// Recommendation statuses as last seen, and the changes waiting to be told.
+/// Recommendation statuses as last seen (one compact snapshot), and the changes waiting to be told.
 enum StatusLedger {
-    static func previous(_ db: Database) throws -> [String: StatusChanges.Seen] {
-        // Stepped directly: one row per recommendation ever seen (~250k at 1M work orders); GRDB rows cost more.
-        let select = try db.makeStatement(sql: "SELECT recommendation_id, status FROM recommendation_status")
-        let statement = select.sqliteStatement
-        var seen: [String: StatusChanges.Seen] = [:]
-        seen.reserveCapacity(Int(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recommendation_status") ?? 0))
-        while true {
-            let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                sqlite3_reset(statement)
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                    sql: select.sql)
-            }
-            seen[text(statement, 0)] = StatusChanges.Seen(status: TrackedStatus(rawValue: text(statement, 1)) ?? .open)
+    /// The statuses recorded by the last run; empty before the first.
+    static func previous(_ db: Database) throws -> StatusSnapshot {
+        guard let data = try Data.fetchOne(db, sql: "SELECT data FROM status_snapshot WHERE id = 1") else { return StatusSnapshot() }
+        guard let snapshot = StatusSnapshot(encoded: [UInt8](data)) else {
+            throw StateError(file: "", message: "the recorded recommendation statuses are damaged",
+                             hint: "restore the state file from a backup, or move it away to start afresh (updates restart)")
         }
-        sqlite3_reset(statement)
-        return seen
+        return snapshot
     }
 
-    /// A column of the current row as text, by its bytes (NUL included), as GRDB would read it.
-    private static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(statement, column) else { return "" }
-        let count = Int(sqlite3_column_bytes(statement, column))
-        return String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self)
-    }
-
-    static func save(_ db: Database, statuses: [String: TrackedStatus], changes: [StatusChange], asOf: LocalDate) throws {
+    /// Replaces the snapshot (one value of ~11 bytes per recommendation: a write of a few MB at 1M work orders, instead
+    /// of a row per recommendation) and stores tonight's changes.
+    static func save(_ db: Database, statuses: StatusSnapshot, changes: [StatusChange], asOf: LocalDate) throws {
         let day = asOf.description
-        // New and moved statuses only (all of them on a first run: ~250k rows at 1M work orders). One prepared
-        // statement stepped directly: GRDB's per-row argument boxing cost more than SQLite's work. In id order (SQLite's
-        // BINARY collation: bytes), so the WITHOUT ROWID b-tree fills page by page.
-        let upsert = try db.makeStatement(sql: """
-            INSERT INTO recommendation_status (recommendation_id, status, seen_on) VALUES (?, ?, ?)
-            ON CONFLICT (recommendation_id) DO UPDATE SET status = excluded.status, seen_on = excluded.seen_on
-            WHERE status <> excluded.status
-            """)
-        let statement = upsert.sqliteStatement
-        let connection = db.sqliteConnection
-        func check(_ code: Int32) throws {
-            guard code == SQLITE_OK || code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)),
-                                    sql: upsert.sql)
-            }
-        }
-        func bind(_ text: String, _ index: Int32) throws {
-            var text = text
-            // By length, not up to a NUL: the bytes as GRDB would bind them.
-            try check(text.withUTF8 { u in
-                guard let base = u.baseAddress, !u.isEmpty else {
-                    return sqlite3_bind_text(statement, index, "", 0, SQLITE_TRANSIENT_DESTRUCTOR)
-                }
-                return base.withMemoryRebound(to: CChar.self, capacity: u.count) {
-                    sqlite3_bind_text(statement, index, $0, Int32(u.count), SQLITE_TRANSIENT_DESTRUCTOR)
-                }
-            })
-        }
-        try bind(day, 3)
-        for (id, status) in ByteOrder.sorted(statuses) {
-            try bind(id, 1)
-            try bind(status.rawValue, 2)
-            let step = sqlite3_step(statement)
-            sqlite3_reset(statement)
-            try check(step)
-        }
+        let data = statuses.encoded()
+        try db.execute(sql: """
+            INSERT INTO status_snapshot (id, taken_on, count, data) VALUES (1, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET taken_on = excluded.taken_on, count = excluded.count, data = excluded.data
+            """, arguments: [day, statuses.count, Data(data)])
         for c in changes {
             try db.execute(sql: """
                 INSERT INTO status_change (recommendation_id, recommended_by, from_status, to_status, observed_on,

@@ -10,7 +10,7 @@ struct FollowUpRuleTests {
     @Test func firstRunRecordsStatusesAndAnnouncesNothing() {
         let d = Self.dataset([F.rec("R1", site: "A", status: .quoted)])
         let result = StatusChanges.detect(previous: [:], dataset: d, asOf: F.asOf)
-        #expect(result.toRecord == ["R1": .quoted])
+        #expect(result.next.dictionary == ["R1": .quoted])
         #expect(result.changes.isEmpty)
     }
 
@@ -22,7 +22,7 @@ struct FollowUpRuleTests {
     ])
     func movesAreChangesForTheTechnicianWhoMadeIt(from: TrackedStatus, now: RecommendationStatus, expected: TrackedStatus) {
         let d = Self.dataset([F.rec("R1", site: "A", status: now, by: "T2"), F.rec("R2", site: "A", by: "T1")])
-        let result = StatusChanges.detect(previous: ["R1": .init(status: from), "R2": .init(status: .open)], dataset: d, asOf: F.asOf)
+        let result = StatusChanges.detect(previous: ["R1": from, "R2": .open], dataset: d, asOf: F.asOf)
         #expect(result.changes.count == 1)
         #expect(result.changes.first?.recommendedBy == "T2")
         #expect(result.changes.first?.from == from)
@@ -32,17 +32,18 @@ struct FollowUpRuleTests {
 
     @Test func aCompletedWorkOrderResolvesIt() {
         let d = Self.dataset([F.rec("R1", site: "A")], workOrders: [F.done("W1", site: "A", resolves: ["R1"])])
-        let result = StatusChanges.detect(previous: ["R1": .init(status: .open)], dataset: d, asOf: F.asOf)
+        let result = StatusChanges.detect(previous: ["R1": .open], dataset: d, asOf: F.asOf)
         #expect(result.changes.map(\.to) == [.resolved])
         #expect(TrackedStatus.resolved.phrase == "done by a completed work order")
     }
 
     @Test func newUnchangedOrOwnerlessRecommendationsAreNotAnnounced() {
         let d = Self.dataset([F.rec("R1", site: "A"), F.rec("R2", site: "A", status: .quoted), F.rec("R3", site: "A", status: .quoted, by: "")])
-        let result = StatusChanges.detect(previous: ["R1": .init(status: .open), "R3": .init(status: .open), "GONE": .init(status: .open)],
+        let result = StatusChanges.detect(previous: ["R1": .open, "R3": .open, "GONE": .open],
                                           dataset: d, asOf: F.asOf)
         #expect(result.changes.isEmpty)
-        #expect(result.toRecord == ["R2": .quoted, "R3": .quoted])  // R1 unchanged: nothing to write; GONE kept as it was
+        #expect(result.next.dictionary == ["R1": .open, "R2": .quoted, "R3": .quoted, "GONE": .open])  // GONE kept as it was
+        #expect(result.moved == 1)  // R3; R2 is new
     }
 
     @Test func severalMovesAreToldAsOneAndARoundTripNotAtAll() {

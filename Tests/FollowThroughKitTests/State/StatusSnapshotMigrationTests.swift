@@ -1,0 +1,43 @@
+import Foundation
+import FollowThroughCore
+@testable import FollowThroughKit
+import GRDB
+import Testing
+
+@Suite struct StatusSnapshotMigrationTests {
+    /// A state file written before v3 (a row per recommendation) opens with the same statuses, in one snapshot.
+    @Test func rowsPerRecommendationBecomeOneSnapshot() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ft-v2-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let old = try DatabaseQueue(path: path)
+        try StateSchema.migrator.migrate(old, upTo: "v2-follow-up")
+        try old.write { db in
+            for (id, status, day) in [("R-1", "open", "2026-11-20"), ("R-2", "resolved", "2026-11-21"),
+                                      ("R-123456789012345678", "accepted", "2026-11-19")] {
+                try db.execute(sql: "INSERT INTO recommendation_status VALUES (?, ?, ?)", arguments: [id, status, day])
+            }
+        }
+        try old.close()
+        let store = try StateStore.open(path: path)
+        #expect(try store.previousStatuses().dictionary == ["R-1": .open, "R-2": .resolved, "R-123456789012345678": .accepted])
+        let takenOn = try store.read { try String.fetchOne($0, sql: "SELECT taken_on FROM status_snapshot") }
+        #expect(takenOn == "2026-11-21")
+        let oldTable = try store.read { try Bool.fetchOne($0, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'recommendation_status'") }
+        #expect(oldTable == false)
+    }
+
+    @Test func aDamagedSnapshotIsAStateErrorNamingTheFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ft-bad-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try StateStore.open(path: path)
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO status_snapshot VALUES (1, '2026-11-22', 1, ?)", arguments: [Data("FTS1\u{3}R-".utf8)])
+        }
+        #expect {
+            _ = try store.previousStatuses()
+        } throws: { error in
+            let e = error as? StateError
+            return e?.file == path && e?.message.contains("damaged") == true
+        }
+    }
+}
