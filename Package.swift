@@ -52,6 +52,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the test targets share (a seeded random generator).
+        .target(name: "FollowThroughTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "FollowThroughCoreTests",
             dependencies: ["FollowThroughCore"],
@@ -61,6 +63,7 @@ let package = Package(
             name: "FollowThroughKitTests",
             dependencies: [
                 "FollowThroughKit",
+                "FollowThroughTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")]

@@ -4,23 +4,30 @@ import Foundation
 public struct DatasetBuilder: Sendable {
     /// Display name of each export file, for the report.
     public let files: [ExportKind: String]
-    private var dataset = Dataset()
+    var dataset = Dataset()
     /// By `ExportKind.allCases` order (an array, not a dictionary: it is touched once per row).
-    private var counts: [FileCounts] = []
+    var counts: [FileCounts] = []
     /// Rows left out, by file; the report lists people's first, then work orders', then recommendations'.
-    private var rejections: [ExportKind: [DataIssue]] = [:]
-    /// Every work order id seen: its first line (duplicates) and its technician (the `recommended_by` default),
-    /// packed as `line << 24 | technician + 1` (technician: index into `technicianNames`, -1: none).
-    private var workOrdersSeen = ShortKeyTable()
-    private var technicianNames: [String] = []
-    private var technicianIndex = ShortKeyTable()
+    var rejections: [ExportKind: [DataIssue]] = [:]
+    /// Scheduled visits by id, with their line: a visit listed twice is left out the second time. History rows are
+    /// not checked (a repeated one only repeats what the first said) so that memory does not grow with the history.
+    var visitLines = ShortKeyTable()
+    /// Work orders whose technician is the `recommended_by` default of a kept recommendation: `line << 24 | technician + 1`
+    /// of the first row with the id (technician: index into `technicianNames`, -1: none).
+    var workOrderTechnicians = ShortKeyTable()
+    /// When set (recommendations read first), only these work orders' technicians are recorded; nil: every one's.
+    var wantedTechnicians: ShortKeyTable?
+    var technicianNames: [String] = []
+    var technicianIndex = ShortKeyTable()
     /// Sites by id: `index << 40 | details hash` (40 bits of the hash of the last row's name, customer and address),
     /// so a row repeating its site's details costs one lookup; `siteList` holds the details (latest non-empty win).
-    private var siteIndex = ShortKeyTable()
-    private var siteList: [SiteBytes] = []
+    var siteIndex = ShortKeyTable()
+    var siteList: [SiteBytes] = []
     /// Recommendation ids seen: their first line and the export's status (`line << 8 | TrackedStatus.code`); at
     /// `build()` it becomes the dataset's `statuses`.
-    private var recommendationLines = ShortKeyTable()
+    var recommendationLines = ShortKeyTable()
+    /// The id of each row left out as a duplicate, by line (a later part reads one file: see `merge(later:)`).
+    var duplicateLines: [Int: String] = [:]
     /// The statuses the state remembers from the last run. When set, a recommendation is kept in full only when a rule
     /// or a status change may need it (pending, or a status that may have moved); the others count only in `statuses`.
     /// Nil: every recommendation is kept.
@@ -46,30 +53,23 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
-    /// Takes in what a builder fed only work orders gathered (files read in parallel: this one read the others).
-    /// In place, so the recommendations list this builder holds is never copied.
-    public mutating func absorb(workOrders other: DatasetBuilder) {
-        dataset.sites = other.dataset.sites
-        dataset.scheduledVisits = other.dataset.scheduledVisits
-        dataset.resolvedIDs = other.dataset.resolvedIDs
-        workOrdersSeen = other.workOrdersSeen
-        technicianNames = other.technicianNames
-        technicianIndex = other.technicianIndex
-        siteIndex = other.siteIndex
-        siteList = other.siteList
-        counts[ExportKind.workOrders.ordinal] = other.counts[ExportKind.workOrders.ordinal]
-        rejections[.workOrders] = other.rejections[.workOrders]
+    /// Makes room for about this many rows, so tables and lists do not grow while reading (a wrong guess costs a resize).
+    public mutating func reserve(recommendations: Int) {
+        recommendationLines.reserveCapacity(recommendations)
     }
 
-    /// Makes room for about this many rows, so tables and lists do not grow while reading (a wrong guess costs a resize).
-    public mutating func reserve(workOrders: Int = 0, recommendations: Int = 0) {
-        workOrdersSeen.reserveCapacity(workOrders)
-        recommendationLines.reserveCapacity(recommendations)
-        dataset.recommendations.reserveCapacity(recommendations)
+    /// Call after the recommendations and before the work orders: from then on only the technicians of work orders
+    /// named by a kept recommendation without `recommended_by` are recorded (not one per work order in the history).
+    public mutating func recordOnlyNeededTechnicians() {
+        var wanted = ShortKeyTable()
+        for r in dataset.recommendations where r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
+            _ = wanted.insertIfAbsent(r.workOrderID, 0)
+        }
+        wantedTechnicians = wanted
     }
 
     public mutating func add(_ workOrder: WorkOrder) {
-        guard remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID) else { return }
+        remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
         var siteID = workOrder.siteID, name = workOrder.siteName, customer = workOrder.customerName, address = workOrder.siteAddress
         siteID.withUTF8 { site in
             name.withUTF8 { name in
@@ -82,7 +82,12 @@ public struct DatasetBuilder: Sendable {
             }
         }
         switch workOrder.status {
-        case .scheduled: dataset.scheduledVisits.append(workOrder)
+        case .scheduled:
+            if let first = visitLines.insertIfAbsent(workOrder.id, UInt64(workOrder.line)) {
+                duplicateLines[workOrder.line] = workOrder.id
+                return reject(.workOrders, line: workOrder.line, Self.duplicate(.workOrders, workOrder.id, first: Int(first)))
+            }
+            dataset.scheduledVisits.append(workOrder)
         case .completed: dataset.resolvedIDs.formUnion(workOrder.resolves)
         case .cancelled: break
         }
@@ -92,7 +97,7 @@ public struct DatasetBuilder: Sendable {
     /// (completed) `resolves` matter, so strings are made only where they are kept.
     mutating func addHistory(_ row: ExportRow, id: UnsafeRawBufferPointer, site: UnsafeRawBufferPointer, status: WorkOrderStatus) {
         typealias WO = RecordDecoder.WO
-        guard remember(id, line: row.line, technician: row.bytes(WO.tech)) else { return }
+        remember(id, line: row.line, technician: row.bytes(WO.tech))
         updateSite(site, name: row.bytes(WO.siteName), customerName: row.bytes(WO.customer), address: row.bytes(WO.address))
         if status == .completed {
             let resolves = row.bytes(WO.resolves)
@@ -105,23 +110,23 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
-    /// Records a work order id; false (and a rejection) when it was seen before.
-    private mutating func remember(_ id: String, line: Int, technician: String) -> Bool {
+    /// Records a work order's technician when a recommendation may need it (the first row with the id wins).
+    private mutating func remember(_ id: String, line: Int, technician: String) {
         var id = id, technician = technician
-        return id.withUTF8 { id in
+        id.withUTF8 { id in
             technician.withUTF8 { remember(UnsafeRawBufferPointer(id), line: line, technician: UnsafeRawBufferPointer($0)) }
         }
     }
 
-    private mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) -> Bool {
+    @inline(__always)
+    private mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) {
+        if let wanted = wantedTechnicians, wanted[id] == nil { return }
         let tech = technician.isEmpty ? -1 : intern(technician)
         precondition(line < 1 << 40 && tech < (1 << 24) - 1, "too many lines or technicians to pack")
-        guard let first = workOrdersSeen.insertIfAbsent(id, UInt64(line) << 24 | UInt64(tech + 1)) else { return true }
-        reject(.workOrders, line: line, "duplicate work_order_id '\(String(decoding: id, as: UTF8.self))' (first on line \(first >> 24))")
-        return false
+        _ = workOrderTechnicians.insertIfAbsent(id, UInt64(line) << 24 | UInt64(tech + 1))
     }
 
-    private mutating func intern(_ technician: UnsafeRawBufferPointer) -> Int {
+    mutating func intern(_ technician: UnsafeRawBufferPointer) -> Int {
         if let index = technicianIndex[technician] { return Int(index) }
         let index = technicianNames.count
         technicianNames.append(String(decoding: technician, as: UTF8.self))
@@ -129,7 +134,7 @@ public struct DatasetBuilder: Sendable {
         return index
     }
 
-    private static let hashMask: UInt64 = 1 << 40 - 1
+    static let hashMask: UInt64 = 1 << 40 - 1
 
     /// The site's non-empty details from this row replace what it held; a site seen for the first time is added.
     private mutating func updateSite(_ siteID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer,
@@ -186,8 +191,8 @@ public struct DatasetBuilder: Sendable {
     public mutating func add(_ recommendation: Recommendation) {
         let code = TrackedStatus(recommendation.status).code
         if let first = recommendationLines.insertIfAbsent(recommendation.id, UInt64(recommendation.line) << 8 | code) {
-            return reject(.recommendations, line: recommendation.line,
-                          "duplicate recommendation_id '\(recommendation.id)' (first on line \(first >> 8))")
+            duplicateLines[recommendation.line] = recommendation.id
+            return reject(.recommendations, line: recommendation.line, Self.duplicate(.recommendations, recommendation.id, first: Int(first >> 8)))
         }
         if let previous = previousStatuses, !Self.mayBeNeeded(recommendation, previous) { return }
         dataset.recommendations.append(recommendation)
@@ -195,6 +200,11 @@ public struct DatasetBuilder: Sendable {
 
     /// False when no rule lists the recommendation and its status cannot have moved since `previous` (then only its
     /// status is kept). Accepted and declined ones may have been done by a work order (resolved) since: kept.
+    static func duplicate(_ kind: ExportKind, _ id: String, first: Int) -> String {
+        kind == .workOrders ? "duplicate work_order_id '\(id)' (first on line \(first)); its site details still count"
+            : "duplicate recommendation_id '\(id)' (first on line \(first))"
+    }
+
     static func mayBeNeeded(_ r: Recommendation, _ previous: StatusSnapshot) -> Bool {
         if r.status.isPending { return true }
         guard let before = previous[r.id] else { return false }  // first seen: recorded, never announced
@@ -249,7 +259,7 @@ public struct DatasetBuilder: Sendable {
         }
         for index in dataset.recommendations.indices {
             var r = dataset.recommendations[index]
-            if r.recommendedBy.isEmpty, let seen = workOrdersSeen[r.workOrderID], seen & 0xFF_FFFF != 0 {
+            if r.recommendedBy.isEmpty, let seen = workOrderTechnicians[r.workOrderID], seen & 0xFF_FFFF != 0 {
                 r.recommendedBy = technicianNames[Int(seen & 0xFF_FFFF) - 1]
                 dataset.recommendations[index] = r
             }

@@ -11,6 +11,15 @@ public struct ExportIngestor {
                                 dates: DateParser(timeZone: timeZone, pattern: options.datePattern))
     }
 
+    /// An ingestor for the part of the file that starts at a record on physical line `line` (see `ExportReader`).
+    public init(kind: ExportKind, file: String, options: ExportOptions, timeZone: TimeZone, columns: [Int], resumingAtLine line: Int) {
+        reader = ExportReader(kind: kind, file: file, options: options, columns: columns, resumingAtLine: line)
+        decoder = RecordDecoder(kind: kind, options: options, dates: DateParser(timeZone: timeZone, pattern: options.datePattern))
+    }
+
+    public var columns: [Int]? { reader.columns }
+    public var isAtRecordBoundary: Bool { reader.isAtRecordBoundary }
+
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into builder: inout DatasetBuilder) throws {
         let decoder = self.decoder
         try reader.feed(chunk) { row in Self.take(row, decoder, &builder) }

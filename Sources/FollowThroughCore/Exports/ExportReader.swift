@@ -35,6 +35,20 @@ public struct ExportReader {
         self.parser = CSVParser(delimiter: options.delimiter)
     }
 
+    /// A reader for the part of the file that starts at a record on physical line `line`, the header already read
+    /// (`columns`: another reader's `columns`).
+    public init(kind: ExportKind, file: String, options: ExportOptions, columns: [Int], resumingAtLine line: Int) {
+        self.kind = kind; self.file = file; self.options = options
+        self.parser = CSVParser(delimiter: options.delimiter, resumingAtLine: line)
+        self.positions = columns
+    }
+
+    /// Where each canonical column is in the file (-1: absent), once the header has been read.
+    public var columns: [Int]? { positions }
+
+    /// True when everything fed so far ended exactly at the end of a record.
+    public var isAtRecordBoundary: Bool { parser.isAtRecordBoundary }
+
     /// Parses a chunk of the file, calling `onRow` for each complete data row.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, onRow: (ExportRow) throws -> Void) throws {
         var positions = self.positions

@@ -1,58 +1,122 @@
 import FollowThroughCore
 import Foundation
 
-/// Reads the three export files from disk in fixed-size chunks into a dataset: work orders on one thread, people
-/// and recommendations on another.
+/// Reads the three export files from disk in fixed-size chunks into a dataset: people, then recommendations (so that
+/// only the work orders they need are remembered), then work orders; a large file is read in two parts on two threads.
 public enum ExportLoader {
     static let chunkSize = 1 << 20
+    /// Files smaller than this are read on one thread (a second one would cost more than it saves).
+    public static let minimumSplitSize = 4 << 20
 
-    public static func load(_ config: Config, previousStatuses: StatusSnapshot? = nil) throws(ExportError)
-        -> (dataset: Dataset, report: DataQualityReport) {
+    public static func load(_ config: Config, previousStatuses: StatusSnapshot? = nil, splitAbove: Int = minimumSplitSize)
+        throws(ExportError) -> (dataset: Dataset, report: DataQualityReport) {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
-        let workOrders = Loaded(DatasetBuilder(files: names))
+        // Header problems first, in file order, before any long read.
+        var columns: [ExportKind: [Int]] = [:]
+        for kind in [ExportKind.people, .workOrders, .recommendations] { columns[kind] = try header(kind, config) }
+        var builder = DatasetBuilder(files: names)
+        builder.previousStatuses = previousStatuses
+        try ingest(.people, config, into: &builder)
+        builder.reserve(recommendations: estimatedRows(config.exports[.recommendations]!))
+        try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil, splitAbove: splitAbove, into: &builder)
+        builder.recordOnlyNeededTechnicians()
+        try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, splitAbove: splitAbove, into: &builder)
+        return builder.build()
+    }
+
+    static func ingest(_ kind: ExportKind, _ config: Config, into builder: inout DatasetBuilder) throws(ExportError) {
+        var ingestor = ingestor(kind, config)
+        try feed(&ingestor, config.exports[kind]!, into: &builder)
+        try finish(&ingestor, config.exports[kind]!, into: &builder)
+    }
+
+    static func ingestor(_ kind: ExportKind, _ config: Config) -> ExportIngestor {
+        let source = config.exports[kind]!
+        return ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone)
+    }
+
+    static func feed(_ ingestor: inout ExportIngestor, _ source: ExportSource, from: Int = 0, to: Int? = nil,
+                     into builder: inout DatasetBuilder) throws(ExportError) {
+        try stream(source, from: from, to: to) { chunk throws in try ingestor.feed(chunk, into: &builder) }
+    }
+
+    static func finish(_ ingestor: inout ExportIngestor, _ source: ExportSource, into builder: inout DatasetBuilder) throws(ExportError) {
+        do { try ingestor.finish(into: &builder) } catch { throw asExportError(error, source) }
+    }
+
+    /// The file's column positions, from its header; nil when it has no complete header row (reading it whole then
+    /// reports why).
+    static func header(_ kind: ExportKind, _ config: Config) throws(ExportError) -> [Int]? {
+        let source = config.exports[kind]!
+        var reader = ExportReader(kind: kind, file: source.displayName, options: source.options)
+        struct HeaderRead: Error {}
+        try stream(source, until: { reader.columns != nil }) { chunk throws in
+            do { try reader.feed(chunk) { _ in throw HeaderRead() } } catch is HeaderRead {}
+        }
+        return reader.columns
+    }
+
+    /// Reads a large file as two parts on two threads, split at the first line end after its middle, each into its
+    /// own builder, then merged. If the split fell inside a quoted field (the first part does not end at a record's
+    /// end), the second part's work is dropped and the file read on from there in one piece.
+    static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, splitAbove: Int,
+                              into builder: inout DatasetBuilder) throws(ExportError) {
+        let source = config.exports[kind]!
+        guard let columns, let split = splitPoint(source, above: splitAbove) else { return try ingest(kind, config, into: &builder) }
+        let later = LaterPart(builder.builderForLaterPart())
         let thread = Thread {
-            workOrders.result = Result { () throws(ExportError) in
-                var builder = workOrders.builder
-                builder.reserve(workOrders: estimatedRows(config.exports[.workOrders]!))
-                try ingest(.workOrders, config, into: &builder)
-                return builder
+            later.result = Result { () throws(ExportError) in
+                var counted = (count: 0, endsWithCR: false)
+                try stream(source, to: split) { chunk in
+                    let part = CSVParser.lineEnds(in: chunk, afterCR: counted.endsWithCR)
+                    counted = (counted.count + part.count, part.endsWithCR)
+                }
+                var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone,
+                                              columns: columns, resumingAtLine: 1 + counted.count)
+                var part = later.builder
+                try feed(&ingestor, source, from: split, into: &part)
+                try finish(&ingestor, source, into: &part)
+                return part
             }
-            workOrders.done.signal()
+            later.done.signal()
         }
         thread.stackSize = 1 << 20
         thread.start()
-        var others = DatasetBuilder(files: names)
-        others.previousStatuses = previousStatuses
-        others.reserve(recommendations: estimatedRows(config.exports[.recommendations]!))
-        let othersError: ExportError?
-        do {
-            try ingest(.people, config, into: &others)
-            try ingest(.recommendations, config, into: &others)
-            othersError = nil
-        } catch { othersError = error }
-        workOrders.done.wait()
-        // Errors in file order, as a sequential read would meet them: people, work orders, recommendations.
-        if let othersError, othersError.file == config.exports[.people]!.displayName { throw othersError }
-        let built = try workOrders.result!.get()
-        if let othersError { throw othersError }
-        others.absorb(workOrders: built)
-        return others.build()
+        var ingestor = ingestor(kind, config)
+        let firstError: ExportError?
+        do { try feed(&ingestor, source, to: split, into: &builder); firstError = nil } catch { firstError = error }
+        later.done.wait()
+        if let firstError { throw firstError }
+        guard ingestor.isAtRecordBoundary else {
+            // The middle line end was inside a quoted field: read on from there on this thread.
+            try feed(&ingestor, source, from: split, into: &builder)
+            return try finish(&ingestor, source, into: &builder)
+        }
+        builder.merge(later: try later.result!.get())
     }
 
-    /// The work-order side of a parallel load, handed between threads once (the semaphore orders the accesses).
-    private final class Loaded: @unchecked Sendable {
+    /// The second part's builder and outcome, handed between threads once (the semaphore orders the accesses).
+    private final class LaterPart: @unchecked Sendable {
         let builder: DatasetBuilder
         var result: Result<DatasetBuilder, ExportError>?
         let done = DispatchSemaphore(value: 0)
         init(_ builder: DatasetBuilder) { self.builder = builder }
     }
 
-    static func ingest(_ kind: ExportKind, _ config: Config, into builder: inout DatasetBuilder) throws(ExportError) {
-        let source = config.exports[kind]!
-        var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone)
-        try stream(source) { chunk throws in try ingestor.feed(chunk, into: &builder) }
-        do { try ingestor.finish(into: &builder) } catch { throw asExportError(error, source) }
+    /// The offset just after the first LF at or after the middle of a file larger than `above`; nil for smaller
+    /// files, or when no LF follows the middle closely (one long record, or lone-CR line ends).
+    static func splitPoint(_ source: ExportSource, above: Int) -> Int? {
+        let fd = open(source.path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, Int(info.st_size) > above else { return nil }
+        let size = Int(info.st_size), middle = size / 2
+        var window = [UInt8](repeating: 0, count: 1 << 16)
+        let n = window.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(middle)) }
+        guard n > 0, let lf = window[0..<n].firstIndex(of: 0x0A), middle + lf + 1 < size else { return nil }
+        return middle + lf + 1
     }
 
     /// Rows the file probably holds: its size over the mean line length of its first chunk (0 when unreadable).
@@ -70,8 +134,10 @@ public enum ExportLoader {
         return Int(info.st_size) / max(1, n / lines) + 1
     }
 
-    /// Calls `body` with successive chunks of the file.
-    static func stream(_ source: ExportSource, _ body: (UnsafeRawBufferPointer) throws -> Void) throws(ExportError) {
+    /// Calls `body` with successive chunks of the file's bytes `from..<to` (to its end when `to` is nil).
+    /// Stops early once `until` is true after a chunk.
+    static func stream(_ source: ExportSource, from: Int = 0, to: Int? = nil, until done: () -> Bool = { false },
+                       _ body: (UnsafeRawBufferPointer) throws -> Void) throws(ExportError) {
         let fd = open(source.path, O_RDONLY)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -79,16 +145,20 @@ public enum ExportLoader {
                               hint: "check that the field-service export ran and that path in the config points at it (\(source.path))")
         }
         defer { close(fd) }
+        if from > 0 { lseek(fd, off_t(from), SEEK_SET) }
+        var left = to.map { $0 - from } ?? Int.max
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
-        while true {
-            let n = read(fd, buffer.baseAddress, chunkSize)
+        while left > 0 {
+            let n = read(fd, buffer.baseAddress, min(chunkSize, left))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ExportError(file: source.displayName, line: nil, message: "read failed (\(String(cString: strerror(errno))))", hint: "")
             }
             if n == 0 { return }
+            left -= n
             do { try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) } catch { throw asExportError(error, source) }
+            if done() { return }
         }
     }
 
@@ -96,4 +166,3 @@ public enum ExportLoader {
         (error as? ExportError) ?? ExportError(file: source.displayName, line: nil, message: "\(error)", hint: "")
     }
 }
-

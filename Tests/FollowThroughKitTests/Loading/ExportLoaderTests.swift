@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import FollowThroughCore
 @testable import FollowThroughKit
+import FollowThroughTestSupport
 
-/// The parallel loader (work orders on one thread, people and recommendations on another) against a plain
+/// The loader (recommendations before work orders, large files in two parts on two threads) against a plain
 /// sequential ingest of the same files, and the order its errors come in.
 @Suite struct ExportLoaderTests {
     static let people = """
@@ -18,6 +19,7 @@ import Testing
         W2,B,Dup,,,T1,completed,2026-06-02 09:00,2026-06-02 10:00,
         W3,A,,,,T1,scheduled,2026-11-24 08:00,,
         W4,B,Bravo,Beta Co,2 Side Rd,T1,cancelled,2026-06-01 09:00,,
+        W3,B,Again,,,T1,scheduled,2026-11-25 08:00,,
         """
     static let recommendations = """
         recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id
@@ -47,7 +49,7 @@ import Testing
 
     @Test func parallelLoadEqualsASequentialIngest() throws {
         let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders, "recommendations.csv": Self.recommendations])
-        let parallel = try ExportLoader.load(config)
+        let parallel = try ExportLoader.load(config, splitAbove: 0)
         let plain = try sequential(config)
         #expect(parallel.report == plain.report)
         #expect(parallel.dataset.recommendations == plain.dataset.recommendations)
@@ -56,9 +58,10 @@ import Testing
         #expect(parallel.dataset.resolvedIDs == plain.dataset.resolvedIDs)
         #expect(parallel.dataset.people == plain.dataset.people)
         // What the rows say, independently of how they were read:
-        #expect(parallel.report.rejections.map(\.line) == [4, 5, 6])  // W2 twice, R1 twice, R4's date
-        #expect(parallel.report.rejections.first?.message.contains("duplicate work_order_id 'W2' (first on line 3)") == true)
+        #expect(parallel.report.rejections.map(\.line) == [7, 5, 6])  // visit W3 twice, R1 twice, R4's date
+        #expect(parallel.report.rejections.first?.message.contains("duplicate work_order_id 'W3' (first on line 5)") == true)
         #expect(parallel.dataset.sites["A"] == Site(id: "A", name: "New Name", customerName: "Acme", address: "1 Main St"))
+        #expect(parallel.dataset.sites["B"]?.name == "Again")  // a left-out visit's site details still count
         #expect(parallel.dataset.recommendations.first { $0.id == "R1" }?.recommendedBy == "T1")  // from W1's technician
         #expect(parallel.dataset.resolvedIDs == ["R3"])
     }
@@ -82,6 +85,41 @@ import Testing
             _ = try ExportLoader.load(badRecommendations)
             Issue.record("an unterminated quote must stop the load")
         } catch { #expect(error.file == "recommendations.csv") }
+    }
+
+    /// Random exports read in two parts (every file split, whatever its size) equal a sequential read: duplicates
+    /// across the parts, quoted line ends, CRLF and lone CR line ends, splits inside quoted fields.
+    @Test(arguments: 1...12)
+    func partsEqualASequentialRead(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
+        let eol = pick(["\n", "\r\n", "\n", "\r"])
+        var workOrders = ["work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves"]
+        var recommendations = ["recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id"]
+        let rows = 20 + Int(rng.next() % 200)
+        for i in 0..<rows {
+            let id = "W\(rng.next() % UInt64(rows))"
+            let site = "S\(rng.next() % 9)"
+            let name = pick(["", "Plant \(i)", "\"Plant, \(i)\"", "\"Multi\(eol)line \(i)\""])
+            let status = pick(["completed", "completed", "scheduled", "cancelled", "bogus"])
+            let start = status == "scheduled" ? "2026-11-2\(4 + rng.next() % 5) 08:00" : "2026-0\(1 + rng.next() % 9)-10 09:00"
+            workOrders.append("\(id),\(site),\(name),,,T\(rng.next() % 4),\(status),\(start),,R\(rng.next() % UInt64(rows))")
+            let recID = "R\(rng.next() % UInt64(rows))"
+            let description = pick(["Fix it", "\"Fix, then \"\"test\"\"\"", "\"Two\(eol)lines\"", ""])
+            let recStatus = pick(["open", "quoted", "accepted", "declined", "completed"])
+            recommendations.append("\(recID),\(id),\(site),,\(description),high,,\(recStatus),2026-05-01,2026-06-01,\(pick(["", "T1"])),S1,")
+        }
+        let config = try write(["people.csv": Self.people, "work_orders.csv": workOrders.joined(separator: eol),
+                                "recommendations.csv": recommendations.joined(separator: eol)])
+        let parts = try ExportLoader.load(config, splitAbove: 0)
+        let plain = try sequential(config)
+        #expect(parts.report == plain.report)
+        #expect(parts.dataset.recommendations == plain.dataset.recommendations)
+        #expect(parts.dataset.sites == plain.dataset.sites)
+        #expect(parts.dataset.scheduledVisits == plain.dataset.scheduledVisits)
+        #expect(parts.dataset.resolvedIDs == plain.dataset.resolvedIDs)
+        #expect(parts.dataset.statuses.dictionary == plain.dataset.statuses.dictionary)
+        #expect(parts.report.rejections.count > 0)
     }
 
     @Test func rowEstimateFollowsTheFirstLines() throws {

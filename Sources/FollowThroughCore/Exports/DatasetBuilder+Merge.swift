@@ -1,0 +1,102 @@
+/// Joining what two builders read from two consecutive parts of one file (read in parallel), as if one builder had
+/// read the whole file.
+extension DatasetBuilder {
+    /// A builder for the later part of a file this one is reading: same settings, nothing read yet.
+    public func builderForLaterPart() -> DatasetBuilder {
+        var later = DatasetBuilder(files: files)
+        later.previousStatuses = previousStatuses
+        later.wantedTechnicians = wantedTechnicians
+        later.maxListedIssues = maxListedIssues
+        return later
+    }
+
+    /// Takes in `later`, which read the rows of a file that come after every row this builder read of it. Ids already
+    /// seen here are duplicates there (left out, as a single reader would); site details there are the more recent.
+    public mutating func merge(later: DatasetBuilder) {
+        for kind in ExportKind.allCases {
+            counts[kind.ordinal].rows += later.counts[kind.ordinal].rows
+            counts[kind.ordinal].rejected += later.counts[kind.ordinal].rejected
+        }
+        var laterRejections = later.rejections
+        var duplicates: [ExportKind: [DataIssue]] = [:]
+        func duplicate(_ kind: ExportKind, _ line: Int, _ message: String) {
+            counts[kind.ordinal].rejected += 1
+            duplicates[kind, default: []].append(DataIssue(file: name(kind), line: line, message: message))
+        }
+
+        // Recommendations: ids seen in both parts stay with the earlier row.
+        var dropped = Set<String>()
+        later.recommendationLines.forEach { id, value in
+            if let first = recommendationLines.insertIfAbsent(id, value) {
+                let text = String(decoding: id, as: UTF8.self)
+                dropped.insert(text)
+                duplicate(.recommendations, Int(value >> 8), Self.duplicate(.recommendations, text, first: Int(first >> 8)))
+            }
+        }
+        dataset.recommendations.append(contentsOf: dropped.isEmpty ? later.dataset.recommendations
+                                       : later.dataset.recommendations.filter { !dropped.contains($0.id) })
+
+        // Scheduled visits: likewise (their site details count either way, as for a single reader).
+        var droppedVisits = Set<Int>()
+        for visit in later.dataset.scheduledVisits {
+            if let first = visitLines.insertIfAbsent(visit.id, UInt64(visit.line)) {
+                droppedVisits.insert(visit.line)
+                duplicate(.workOrders, visit.line, Self.duplicate(.workOrders, visit.id, first: Int(first)))
+            }
+        }
+        dataset.scheduledVisits.append(contentsOf: later.dataset.scheduledVisits.filter { !droppedVisits.contains($0.line) })
+        dataset.resolvedIDs.formUnion(later.dataset.resolvedIDs)
+
+        // Technicians of work orders: the earlier row wins; the later builder's technician numbers are its own.
+        let technicians = later.technicianNames.map { name in
+            var name = name
+            return name.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+        }
+        later.workOrderTechnicians.forEach { id, value in
+            let tech = Int(value & 0xFF_FFFF) - 1
+            let remapped = (value >> 24) << 24 | UInt64((tech < 0 ? -1 : technicians[tech]) + 1)
+            _ = workOrderTechnicians.insertIfAbsent(id, remapped)
+        }
+
+        // Sites: the later part's non-empty details are the more recent.
+        for site in later.siteList {
+            var id = site.id
+            id.withUTF8 { id in
+                let next = UInt64(siteList.count)
+                let index = siteIndex.withValue(UnsafeRawBufferPointer(id), initial: next << 40) { value, isNew in
+                    isNew ? -1 : Int(value >> 40)
+                }
+                if index < 0 {
+                    siteList.append(site)
+                } else {
+                    site.name.withUnsafeBytes { name in
+                        site.customerName.withUnsafeBytes { customer in
+                            site.address.withUnsafeBytes { siteList[index].refresh(name: name, customerName: customer, address: $0) }
+                        }
+                    }
+                }
+            }
+        }
+
+        // The later part's own duplicates of an id first seen here name this part's line, as a single reader would.
+        for (kind, list) in laterRejections {
+            laterRejections[kind] = list.map { issue in
+                guard let line = issue.line, let id = later.duplicateLines[line] else { return issue }
+                let first = kind == .workOrders ? visitLines[id] : recommendationLines[id].map { $0 >> 8 }
+                guard let first, Int(first) < line else { return issue }
+                var fixed = issue
+                fixed.message = Self.duplicate(kind, id, first: Int(first))
+                return fixed
+            }
+        }
+
+        // Rejections stay in line order: the later part's come after this one's, its duplicates among them.
+        for (kind, list) in duplicates {
+            laterRejections[kind] = (laterRejections[kind, default: []] + list).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+        }
+        for (kind, list) in laterRejections where !list.isEmpty {
+            let room = max(0, maxListedIssues - rejections[kind, default: []].count)
+            rejections[kind, default: []].append(contentsOf: list.prefix(room))
+        }
+    }
+}
