@@ -27,6 +27,9 @@ struct Run: ParsableCommand {
     var summaryJSON: String?
 
     func run() throws {
+        // One malloc arena: the reading threads' memory is handed to the main thread when their parts merge, and
+        // with an arena per thread what they freed stays mapped (~10 MB of peak at 1M work orders).
+        NightlyJob.useOneMallocArena()
         let job = NightlyJob(environment: .live, logger: common.logger(), hooks: .fromEnvironment())
         let status = job.run(RunRequest(configPath: common.config, asOf: asOf, outbox: outbox, dryRun: dryRun, planOut: planOut,
                                         resend: resend, summaryJSON: summaryJSON))

@@ -1,3 +1,4 @@
+import CSystem
 import FollowThroughCore
 import Foundation
 import Logging
@@ -33,6 +34,9 @@ public struct NightlyJob: Sendable {
         self.logger = logger
         self.hooks = hooks
     }
+
+    /// One malloc arena for the whole process (call first thing): see `Run.run()`.
+    public static func useOneMallocArena() { ft_single_malloc_arena() }
 
     /// The run: lock, load, outbox step (render and store in one transaction), deliver recording each outcome, finish.
     public func run(_ request: RunRequest) -> ExitStatus {
