@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reading a file in parts: a parser can start where a record starts in the middle of the input.
 extension CSVParser {
     /// A parser for input that begins at the start of a record on physical line `line` (no BOM there to strip).
@@ -16,6 +18,11 @@ extension CSVParser {
     /// ends with a CR.
     public static func lineEnds(in bytes: UnsafeRawBufferPointer, afterCR: Bool) -> (count: Int, endsWithCR: Bool) {
         var count = 0
+        if !afterCR, let base = bytes.baseAddress, memchr(base, Int32(cr), bytes.count) == nil {
+            // No CR at all (the usual case): every LF is one line end; a loop the compiler vectorises.
+            for b in bytes { count &+= b == lf ? 1 : 0 }
+            return (count, false)
+        }
         var previousCR = afterCR
         for b in bytes {
             if b == lf {

@@ -255,20 +255,23 @@ public struct DatasetBuilder: Sendable {
         }
         let people = dataset.people
         func checkPerson(_ id: String, _ role: String, _ kind: ExportKind, _ line: Int) {
-            if !id.isEmpty, people[id] == nil { warn(kind, line, "\(role) '\(id)' is not in \(name(.people))") }
+            if !id.isEmpty, people.index(forKey: id) == nil { warn(kind, line, "\(role) '\(id)' is not in \(name(.people))") }
         }
-        for index in dataset.recommendations.indices {
-            var r = dataset.recommendations[index]
-            if r.recommendedBy.isEmpty, let seen = workOrderTechnicians[r.workOrderID], seen & 0xFF_FFFF != 0 {
-                r.recommendedBy = technicianNames[Int(seen & 0xFF_FFFF) - 1]
-                dataset.recommendations[index] = r
+        let sites = dataset.sites, resolved = dataset.resolvedIDs
+        // Through a buffer: each field is read in place, not by copying the whole recommendation (9 strings) per row.
+        dataset.recommendations.withUnsafeMutableBufferPointer { recs in
+            for index in recs.indices {
+                if recs[index].recommendedBy.isEmpty, let seen = workOrderTechnicians[recs[index].workOrderID], seen & 0xFF_FFFF != 0 {
+                    recs[index].recommendedBy = technicianNames[Int(seen & 0xFF_FFFF) - 1]
+                }
+                guard recs[index].status.isPending, !resolved.contains(recs[index].id) else { continue }
+                let line = recs[index].line
+                if sites.index(forKey: recs[index].siteID) == nil {
+                    warn(.recommendations, line, "site '\(recs[index].siteID)' has no work order in \(name(.workOrders))")
+                }
+                checkPerson(recs[index].recommendedBy, "recommended_by", .recommendations, line)
+                checkPerson(recs[index].salesOwner, "sales_owner", .recommendations, line)
             }
-            guard dataset.isOpen(r) else { continue }
-            if dataset.sites[r.siteID] == nil {
-                warn(.recommendations, r.line, "site '\(r.siteID)' has no work order in \(name(.workOrders))")
-            }
-            checkPerson(r.recommendedBy, "recommended_by", .recommendations, r.line)
-            checkPerson(r.salesOwner, "sales_owner", .recommendations, r.line)
         }
         for visit in dataset.scheduledVisits { checkPerson(visit.technicianID, "technician_id", .workOrders, visit.line) }
         for person in people.values.sorted(by: { $0.line < $1.line }) {
