@@ -162,9 +162,9 @@ public struct CSVParser {
     /// Runs the state machine over `p[from...]`; at the end moves the incomplete record into the
     /// byte buffer.
     ///
-    /// Record and field starts go to `scanRecords`, which handles whole records of plain and
-    /// simply quoted fields in one loop; the states below handle what it hands back (an escaped
-    /// quote, text after a closing quote, a field cut by the chunk end).
+    /// Record and field starts go to `scanRecords`, which handles whole records in one loop; the
+    /// states below handle what it hands back (text after a closing quote, a field cut by the
+    /// chunk end).
     mutating func process(_ p: UnsafeRawBufferPointer, from: Int, onRow: (CSVRow) throws -> Void) throws {
         let n = p.count
         guard let base = p.baseAddress else { return }
@@ -249,13 +249,14 @@ public struct CSVParser {
         runStart = 0
     }
 
-    /// The hot loop: from a record or field start at `i`, parses records of unquoted fields and
-    /// quoted fields without `""` or text after the closing quote, as slices of the chunk.
+    /// The hot loop: from a record or field start at `i`, parses records of unquoted and quoted
+    /// fields, as slices of the chunk (fields with `""` go through the byte buffer).
     ///
     /// Marks the bytes that can matter (delimiter, quote, CR, LF) in 64-byte blocks, 8 bytes at a
     /// time, and visits only those. Returns at the end of the chunk, or with `state` set for the
-    /// byte loop in `process` when a quoted field needs more than slicing; `i` is where that loop
-    /// goes on. The record's views, its count and `line` stay in locals until the record ends.
+    /// byte loop in `process` when a quoted field has text after its closing quote or is cut by
+    /// the chunk end; `i` is where that loop goes on. The record's views, their count and `line`
+    /// stay in locals until the record ends.
     @inline(__always)
     mutating func scanRecords(_ base: UnsafeRawPointer, count n: Int, at i: inout Int, onRow: (CSVRow) throws -> Void) throws {
         let delimiter = self.delimiter
@@ -269,15 +270,10 @@ public struct CSVParser {
         var fieldStart = i
         if state == .recordStart { recordLine = line }
 
-        // Keeps the record's views in locals; `storage` hears about them once per record.
+        // Keeps the record's views in locals; `storage` hears about them once per record. There
+        // is room: each block starts with room for 64 more, and each view ends a marked byte.
         @inline(__always)
         func append(_ start: Int, _ end: Int) {
-            if count == capacity {
-                storage.viewCount = count
-                storage.growViews()
-                views = storage.views
-                capacity = storage.viewCapacity
-            }
             views[count] = UnsafeRawBufferPointer(start: base + start, count: end &- start)  // empty: not nil
             count &+= 1
         }
@@ -296,10 +292,24 @@ public struct CSVParser {
             return next
         }
 
+        // Leaves the current quoted field to the byte loop in `process`, at the quote at
+        // `closingQuote` (or with the chunk ended inside the field when that is `n`).
+        func handOff(closingQuote: Int) {
+            self.line = line
+            state = closingQuote < n ? .quoteInQuoted : .quoted
+            i = min(closingQuote &+ 1, n)
+        }
+
         // A delimiter that is also a quote, CR or LF loses to them at a field or record start.
         let plainDelimiter = delimiter != quote && delimiter != lf && delimiter != cr
         var at = i  // start of the 64-byte block being looked at
         blocks: while at < n {
+            if capacity &- count < 64 {
+                storage.viewCount = count
+                storage.reserveViews(64)
+                views = storage.views
+                capacity = storage.viewCapacity
+            }
             // Bit k of `m`: byte `at + k` is a delimiter, quote or control byte.
             var (m, ds) = n &- at >= 64
                 ? SWAR.specials64(base + at, delimiters: delimiters)
@@ -353,14 +363,42 @@ public struct CSVParser {
                     } else if after == lf || after == cr {
                         append(pos &+ 1, close)
                         fieldStart = try finishRecord(at: close &+ 1, after)
-                    } else {
-                        // `""`, text after the closing quote, or the chunk ends: the byte loop's turn.
+                    } else if after == quote && close &+ 1 < n {
+                        // `""`: the field is unescaped into the byte buffer, as in the byte loop.
+                        let chunk = UnsafeRawBufferPointer(start: base, count: n)
                         storage.viewCount = count
-                        self.line = line
                         runStart = pos &+ 1
                         fieldInBuffer = false
-                        state = close < n ? .quoteInQuoted : .quoted
-                        i = min(close &+ 1, n)
+                        var q = close  // p[q] and p[q + 1] are quotes
+                        while true {
+                            flush(chunk, upTo: q)
+                            storage.appendByte(quote)
+                            runStart = q &+ 2
+                            q = CSVParser.findQuote(base, from: q &+ 2, to: n, line: &line, crPending: &crPending)
+                            let next = q &+ 1 < n ? base.load(fromByteOffset: q &+ 1, as: UInt8.self) : quote
+                            if next == quote && q &+ 1 < n { continue }
+                            if next == delimiter && next != quote {
+                                endField(chunk, at: q)
+                                fieldStart = q &+ 2
+                            } else if next == lf || next == cr {
+                                endField(chunk, at: q)
+                                count = storage.viewCount
+                                fieldStart = try finishRecord(at: q &+ 1, next)
+                            } else {
+                                handOff(closingQuote: q)
+                                return
+                            }
+                            break
+                        }
+                        count = storage.viewCount
+                        views = storage.views
+                        capacity = storage.viewCapacity
+                    } else {
+                        // Text after the closing quote, or the chunk ends.
+                        storage.viewCount = count
+                        runStart = pos &+ 1
+                        fieldInBuffer = false
+                        handOff(closingQuote: close)
                         return
                     }
                 } else if b == lf || b == cr {
@@ -545,7 +583,7 @@ public struct CSVParser {
         }
         // The byte buffer no longer grows for this record, so views into it stay valid until the
         // callback returns.
-        storage.resolveBufferFields()
+        if storage.bufferFieldCount > 0 { storage.resolveBufferFields() }
         let fields = UnsafeBufferPointer(start: storage.views, count: storage.viewCount)
         try onRow(CSVRow(line: recordLine, count: fields.count, fieldStorage: fields))
     }

@@ -19,7 +19,7 @@ final class CSVRecordStorage {
     /// placeholder until `resolveBufferFields`.
     private(set) var views: UnsafeMutablePointer<UnsafeRawBufferPointer>
     /// Settable so the parser's record loop can keep the count in a register and write it back
-    /// once per record (it stays within `viewCapacity` by calling `growViews`).
+    /// once per record (it stays within `viewCapacity` by calling `reserveViews`).
     var viewCount = 0
     private(set) var viewCapacity: Int
 
@@ -73,9 +73,13 @@ final class CSVRecordStorage {
     @inline(__always)
     func setView(_ view: UnsafeRawBufferPointer, at index: Int) { views[index] = view }
 
-    /// Doubles the room for views (keeping the first `viewCount`); `views` moves.
+    private func growViews() { Self.doubleCapacity(&views, count: viewCount, capacity: &viewCapacity) }
+
+    /// Makes room for at least `extra` more views after the first `viewCount`; `views` may move.
     @inline(never)
-    func growViews() { Self.doubleCapacity(&views, count: viewCount, capacity: &viewCapacity) }
+    func reserveViews(_ extra: Int) {
+        while viewCapacity - viewCount < extra { growViews() }
+    }
 
     /// Moves `count` elements into a new allocation twice as large.
     private static func doubleCapacity<T>(_ pointer: inout UnsafeMutablePointer<T>, count: Int, capacity: inout Int) {
