@@ -2,7 +2,8 @@
 ///
 /// `bytes` points either straight into the chunk passed to `CSVParser.feed` or into the parser's
 /// internal record buffer. Both are reused or freed once the callback returns, so copy out
-/// (`string`, `Array(bytes)`) anything you want to keep.
+/// (`string`, `Array(bytes)`) anything you want to keep. An empty field may or may not have a
+/// base address (setting it to nil would cost the parser a branch per field): test `isEmpty`.
 public struct CSVField {
     public let bytes: UnsafeRawBufferPointer
     public var isEmpty: Bool { bytes.isEmpty }
@@ -160,8 +161,13 @@ public struct CSVParser {
 
     /// Runs the state machine over `p[from...]`; at the end moves the incomplete record into the
     /// byte buffer.
+    ///
+    /// Record and field starts go to `scanRecords`, which handles whole records in one loop; the
+    /// states below handle what it hands back (text after a closing quote, a field cut by the
+    /// chunk end).
     mutating func process(_ p: UnsafeRawBufferPointer, from: Int, onRow: (CSVRow) throws -> Void) throws {
         let n = p.count
+        guard let base = p.baseAddress else { return }
         let delimiter = self.delimiter
         let quote = CSVParser.quote, lf = CSVParser.lf, cr = CSVParser.cr
         var i = from
@@ -175,48 +181,12 @@ public struct CSVParser {
 
         scan: while i < n {
             switch state {
-            case .recordStart:
-                let b = p[i]
-                if b == lf {
-                    line += 1
-                    i += 1
-                    continue scan
-                }
-                if b == cr {
-                    line += 1
-                    i += 1
-                    if i < n {
-                        if p[i] == lf { i += 1 }
-                    } else {
-                        crPending = true
-                    }
-                    continue scan
-                }
-                recordLine = line
-                state = .fieldStart
-                fallthrough
-
-            case .fieldStart:
-                let b = p[i]
-                if b == quote {
-                    state = .quoted
-                    i += 1
-                    runStart = i
-                    fieldInBuffer = false
-                } else if b == delimiter {
-                    storage.appendView(UnsafeRawBufferPointer(start: nil, count: 0))
-                    i += 1
-                } else if b == lf || b == cr {
-                    storage.appendView(UnsafeRawBufferPointer(start: nil, count: 0))
-                    try endRecord(p, &i, onRow: onRow)
-                } else {
-                    state = .unquoted
-                    runStart = i
-                    fieldInBuffer = false
-                    i += 1
-                }
+            case .recordStart, .fieldStart:
+                try scanRecords(base, count: n, at: &i, onRow: onRow)
 
             case .unquoted:
+                // Only a field already in the byte buffer (continued from the previous chunk or
+                // after a closing quote): rare, so byte at a time.
                 while i < n {
                     let b = p[i]
                     if b == delimiter || b == lf || b == cr { break }
@@ -232,23 +202,7 @@ public struct CSVParser {
                 }
 
             case .quoted:
-                while i < n {
-                    let b = p[i]
-                    if b == quote { break }
-                    if b <= cr {
-                        if b == lf {
-                            line += 1
-                        } else if b == cr {
-                            line += 1
-                            if i + 1 < n {
-                                if p[i + 1] == lf { i += 1 }
-                            } else {
-                                crPending = true
-                            }
-                        }
-                    }
-                    i += 1
-                }
+                i = CSVParser.findQuote(base, from: i, to: n, line: &line, crPending: &crPending)
                 if i == n { break scan }
                 state = .quoteInQuoted
                 i += 1
@@ -293,6 +247,265 @@ public struct CSVParser {
             flush(p, upTo: max(runStart, n - 1))
         }
         runStart = 0
+    }
+
+    /// The hot loop: from a record or field start at `i`, parses records of unquoted and quoted
+    /// fields, as slices of the chunk (fields with `""` go through the byte buffer).
+    ///
+    /// Marks the bytes that can matter (delimiter, quote, CR, LF) in 64-byte blocks, 8 bytes at a
+    /// time, and visits only those. Returns at the end of the chunk, or with `state` set for the
+    /// byte loop in `process` when a quoted field has text after its closing quote or is cut by
+    /// the chunk end; `i` is where that loop goes on. The record's views, their count and `line`
+    /// stay in locals until the record ends.
+    @inline(__always)
+    mutating func scanRecords(_ base: UnsafeRawPointer, count n: Int, at i: inout Int, onRow: (CSVRow) throws -> Void) throws {
+        let delimiter = self.delimiter
+        let quote = CSVParser.quote, lf = CSVParser.lf, cr = CSVParser.cr
+        let delimiters = SWAR.broadcast(delimiter)
+        var line = self.line
+        var views = storage.views
+        var count = storage.viewCount
+        var capacity = storage.viewCapacity
+        // Start of the current field; bytes before it are done (so is the LF of a CRLF just read).
+        var fieldStart = i
+        if state == .recordStart { recordLine = line }
+
+        // Keeps the record's views in locals; `storage` hears about them once per record. There
+        // is room: each block starts with room for 64 more, and each view ends a marked byte.
+        @inline(__always)
+        func append(_ start: Int, _ end: Int) {
+            views[count] = UnsafeRawBufferPointer(start: base + start, count: end &- start)  // empty: not nil
+            count &+= 1
+        }
+
+        // Ends the record whose line end is at `pos` and emits it; returns where the next one starts.
+        @inline(__always)
+        func finishRecord(at pos: Int, _ b: UInt8) throws -> Int {
+            line += 1
+            let next = CSVParser.afterLineEnd(base, pos, b, n, &crPending)
+            storage.viewCount = count
+            self.line = line
+            state = .recordStart
+            try emit(onRow: onRow)
+            count = 0
+            recordLine = line
+            return next
+        }
+
+        // Leaves the current quoted field to the byte loop in `process`, at the quote at
+        // `closingQuote` (or with the chunk ended inside the field when that is `n`).
+        func handOff(closingQuote: Int) {
+            self.line = line
+            state = closingQuote < n ? .quoteInQuoted : .quoted
+            i = min(closingQuote &+ 1, n)
+        }
+
+        // A delimiter that is also a quote, CR or LF loses to them at a field or record start.
+        let plainDelimiter = delimiter != quote && delimiter != lf && delimiter != cr
+        var at = i  // start of the 64-byte block being looked at
+        blocks: while at < n {
+            if capacity &- count < 64 {
+                storage.viewCount = count
+                storage.reserveViews(64)
+                views = storage.views
+                capacity = storage.viewCapacity
+            }
+            // Bit k of `m`: byte `at + k` is a delimiter, quote or control byte.
+            var (m, ds) = n &- at >= 64
+                ? SWAR.specials64(base + at, delimiters: delimiters)
+                : SWAR.specials(base + at, count: n &- at, delimiters: delimiters)
+            if !plainDelimiter { ds = 0 }
+            // Every marked byte at or after `fieldStart`, in order.
+            while m != 0 {
+                let bit = m & (0 &- m)
+                let pos = at &+ m.trailingZeroBitCount
+                m ^= bit
+                if ds & bit != 0 {
+                    append(fieldStart, pos)
+                    fieldStart = pos &+ 1
+                    continue
+                }
+                let b = base.load(fromByteOffset: pos, as: UInt8.self)
+                if b == delimiter
+                    && (plainDelimiter || !(pos == fieldStart && (b == quote || (count == 0 && (b == lf || b == cr))))) {
+                    append(fieldStart, pos)
+                    fieldStart = pos &+ 1
+                    continue
+                }
+                if b == quote {
+                    // Inside an unquoted field a quote is literal.
+                    guard pos == fieldStart else { continue }
+                    // The closing quote: among the marks left in this block unless a line end
+                    // comes first, else found by the search that counts lines.
+                    var close = n
+                    while true {
+                        guard m != 0 else {
+                            close = CSVParser.findQuote(base, from: min(at &+ 64, n), to: n, line: &line, crPending: &crPending)
+                            break
+                        }
+                        let next = at &+ m.trailingZeroBitCount
+                        m &= m &- 1
+                        let c = base.load(fromByteOffset: next, as: UInt8.self)
+                        if c == quote {
+                            close = next
+                            break
+                        }
+                        if c == lf || c == cr {
+                            close = CSVParser.findQuote(base, from: next, to: n, line: &line, crPending: &crPending)
+                            break
+                        }
+                    }
+                    // (A quote stands in for "no byte": the chunk ends at or right after `close`.)
+                    let after = close &+ 1 < n ? base.load(fromByteOffset: close &+ 1, as: UInt8.self) : quote
+                    if after == delimiter && after != quote {
+                        append(pos &+ 1, close)
+                        fieldStart = close &+ 2
+                    } else if after == lf || after == cr {
+                        append(pos &+ 1, close)
+                        fieldStart = try finishRecord(at: close &+ 1, after)
+                    } else if after == quote && close &+ 1 < n {
+                        // `""`: the field is unescaped into the byte buffer, as in the byte loop.
+                        let chunk = UnsafeRawBufferPointer(start: base, count: n)
+                        storage.viewCount = count
+                        runStart = pos &+ 1
+                        fieldInBuffer = false
+                        var q = close  // p[q] and p[q + 1] are quotes
+                        while true {
+                            flush(chunk, upTo: q)
+                            storage.appendByte(quote)
+                            runStart = q &+ 2
+                            q = CSVParser.findQuote(base, from: q &+ 2, to: n, line: &line, crPending: &crPending)
+                            let next = q &+ 1 < n ? base.load(fromByteOffset: q &+ 1, as: UInt8.self) : quote
+                            if next == quote && q &+ 1 < n { continue }
+                            if next == delimiter && next != quote {
+                                endField(chunk, at: q)
+                                fieldStart = q &+ 2
+                            } else if next == lf || next == cr {
+                                endField(chunk, at: q)
+                                count = storage.viewCount
+                                fieldStart = try finishRecord(at: q &+ 1, next)
+                            } else {
+                                handOff(closingQuote: q)
+                                return
+                            }
+                            break
+                        }
+                        count = storage.viewCount
+                        views = storage.views
+                        capacity = storage.viewCapacity
+                    } else {
+                        // Text after the closing quote, or the chunk ends.
+                        storage.viewCount = count
+                        runStart = pos &+ 1
+                        fieldInBuffer = false
+                        handOff(closingQuote: close)
+                        return
+                    }
+                } else if b == lf || b == cr {
+                    if pos == fieldStart && count == 0 {
+                        // A blank line: counted, no record.
+                        line += 1
+                        fieldStart = CSVParser.afterLineEnd(base, pos, b, n, &crPending)
+                        recordLine = line
+                    } else {
+                        append(fieldStart, pos)
+                        fieldStart = try finishRecord(at: pos, b)
+                    }
+                } else {
+                    // A control byte that is data.
+                    continue
+                }
+                // Past a quoted field or a CRLF: drop the marks before `fieldStart`.
+                let skip = fieldStart &- at
+                if skip >= 64 {
+                    at = fieldStart
+                    continue blocks
+                }
+                m &= UInt64.max &<< UInt64(skip)
+            }
+            at &+= 64
+        }
+
+        // The chunk ends inside a record (or between records).
+        storage.viewCount = count
+        self.line = line
+        i = n
+        if fieldStart < n {
+            state = .unquoted
+            runStart = fieldStart
+            fieldInBuffer = false
+        } else {
+            state = count == 0 ? .recordStart : .fieldStart
+        }
+    }
+
+    /// Position after the line end `b` (LF or CR) at `pos`: one past it, or past a CRLF. A CR that
+    /// ends the chunk sets `crPending`.
+    @inline(__always)
+    static func afterLineEnd(_ base: UnsafeRawPointer, _ pos: Int, _ b: UInt8, _ n: Int, _ crPending: inout Bool) -> Int {
+        let next = pos + 1
+        guard b == cr else { return next }
+        if next == n {
+            crPending = true
+            return next
+        }
+        return base.load(fromByteOffset: next, as: UInt8.self) == lf ? next + 1 : next
+    }
+
+    /// Inside a quoted field: the position of the next quote in `base[i..<n]`, or `n`. Counts the
+    /// line ends on the way (CR, LF and CRLF once each); a CR that ends the chunk sets `crPending`.
+    @inline(__always)
+    static func findQuote(_ base: UnsafeRawPointer, from start: Int, to n: Int, line: inout Int, crPending: inout Bool) -> Int {
+        var i = start
+        // 0x80 when the previous 8 bytes ended with a CR: an LF in byte 0 belongs to it.
+        var crBefore: UInt64 = 0
+        while n - i >= 8 {
+            let w = SWAR.load(base + i)
+            let quotes = SWAR.matches(w, SWAR.quotes)
+            if quotes | SWAR.controls(w) == 0 {
+                crBefore = 0
+                i += 8
+                continue
+            }
+            var crs = SWAR.matches(w, SWAR.crs)
+            var lfs = SWAR.matches(w, SWAR.lfs)
+            if quotes != 0 {
+                let before = (quotes & (0 &- quotes)) &- 1  // the bytes before the first quote
+                crs &= before
+                lfs &= before
+                line += SWAR.lineEnds(crs: crs, lfs: lfs, crBefore: crBefore)
+                return i + quotes.trailingZeroBitCount >> 3
+            }
+            line += SWAR.lineEnds(crs: crs, lfs: lfs, crBefore: crBefore)
+            crBefore = crs >> 56
+            i += 8
+        }
+        if crBefore != 0 {
+            // The last 8 bytes ended with a CR (already counted).
+            if i == n {
+                crPending = true
+            } else if base.load(fromByteOffset: i, as: UInt8.self) == lf {
+                i += 1
+            }
+        }
+        while i < n {
+            let b = base.load(fromByteOffset: i, as: UInt8.self)
+            if b == quote { return i }
+            if b <= cr {
+                if b == lf {
+                    line += 1
+                } else if b == cr {
+                    line += 1
+                    if i + 1 < n {
+                        if base.load(fromByteOffset: i + 1, as: UInt8.self) == lf { i += 1 }
+                    } else {
+                        crPending = true
+                    }
+                }
+            }
+            i += 1
+        }
+        return n
     }
 
     /// Copies the current field's pending bytes `p[runStart..<end]` into the byte buffer. The
@@ -370,7 +583,7 @@ public struct CSVParser {
         }
         // The byte buffer no longer grows for this record, so views into it stay valid until the
         // callback returns.
-        storage.resolveBufferFields()
+        if storage.bufferFieldCount > 0 { storage.resolveBufferFields() }
         let fields = UnsafeBufferPointer(start: storage.views, count: storage.viewCount)
         try onRow(CSVRow(line: recordLine, count: fields.count, fieldStorage: fields))
     }
@@ -382,5 +595,92 @@ extension CSVParser {
         var parser = CSVParser(delimiter: delimiter)
         try bytes.withUnsafeBytes { try parser.feed($0, onRow: onRow) }
         try parser.finish(onRow: onRow)
+    }
+}
+
+/// Byte-parallel tests on 8 bytes in a `UInt64` (byte 0 = lowest address): each function sets the
+/// high bit of every byte that matches, and nothing else, so the set bits can be walked in order.
+enum SWAR {
+    static let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    static let high: UInt64 = 0x8080_8080_8080_8080
+    static let quotes = broadcast(CSVParser.quote)
+    static let crs = broadcast(CSVParser.cr)
+    static let lfs = broadcast(CSVParser.lf)
+
+    @inline(__always)
+    static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    @inline(__always)
+    static func load(_ p: UnsafeRawPointer) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) }
+
+    /// High bit set in each byte that differs from the pattern's (exact: no carries between bytes).
+    @inline(__always)
+    static func differs(_ w: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = w ^ pattern
+        return ((x & low7) &+ low7) | x
+    }
+
+    @inline(__always)
+    static func matches(_ w: UInt64, _ pattern: UInt64) -> UInt64 { ~differs(w, pattern) & high }
+
+    /// Bit k set when byte `p[k]` (k < 64) is one the record loop has to look at: the delimiter,
+    /// a quote or a control byte (below 0x0E: CR, LF and rarer ones, which it skips). The second
+    /// mask has just the delimiters.
+    @inline(__always)
+    static func specials64(_ p: UnsafeRawPointer, delimiters: UInt64) -> (UInt64, UInt64) {
+        // Word k's high bits shifted to bit k of each byte, then one transpose for all 8 words
+        // (cheaper than gathering each word's 8 bits on its own).
+        var m: UInt64 = 0
+        var d: UInt64 = 0
+        for k in 0..<8 {
+            let w = load(p + 8 &* k)
+            let ds = matches(w, delimiters)
+            m |= (others(w) | ds) &>> UInt64(7 &- k)
+            d |= ds &>> UInt64(7 &- k)
+        }
+        return (transpose(m), transpose(d))
+    }
+
+    /// Transposes the 8×8 bit matrix whose row j is byte j (Hacker's Delight, 7-3): bit 8j + k
+    /// moves to bit 8k + j.
+    @inline(__always)
+    static func transpose(_ x: UInt64) -> UInt64 {
+        var x = x
+        var t = (x ^ (x &>> 7)) & 0x00AA_00AA_00AA_00AA
+        x = x ^ t ^ (t &<< 7)
+        t = (x ^ (x &>> 14)) & 0x0000_CCCC_0000_CCCC
+        x = x ^ t ^ (t &<< 14)
+        t = (x ^ (x &>> 28)) & 0x0000_0000_F0F0_F0F0
+        return x ^ t ^ (t &<< 28)
+    }
+
+    /// `specials64` for the last `count` (< 64) bytes of a chunk; never reads past them.
+    static func specials(_ p: UnsafeRawPointer, count: Int, delimiters: UInt64) -> (UInt64, UInt64) {
+        var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &block) { $0.baseAddress!.copyMemory(from: p, byteCount: count) }
+        let (m, d) = withUnsafeBytes(of: &block) { specials64($0.baseAddress!, delimiters: delimiters) }
+        let valid = (1 &<< UInt64(count)) &- 1
+        return (m & valid, d & valid)
+    }
+
+    /// Quotes and control bytes (CR, LF and rarer ones, which the record loop skips).
+    @inline(__always)
+    static func others(_ w: UInt64) -> UInt64 {
+        let low = w & low7
+        let notQuote = (low ^ (quotes & low7)) &+ low7
+        let notControl = low &+ 0x7272_7272_7272_7272
+        return ~((notQuote & notControl) | w) & high
+    }
+
+    /// Bytes below 0x0E (CR, LF and other control bytes): a cheap first test for line ends.
+    @inline(__always)
+    static func controls(_ w: UInt64) -> UInt64 { ~(((w & low7) &+ 0x7272_7272_7272_7272) | w) & high }
+
+    /// Line ends among marked CRs and LFs: every CR, and every LF not right after a CR (`crBefore`
+    /// marks a CR just before byte 0).
+    @inline(__always)
+    static func lineEnds(crs: UInt64, lfs: UInt64, crBefore: UInt64) -> Int {
+        let ends = crs | (lfs & ~((crs &<< 8) | crBefore))
+        return ends == 0 ? 0 : ends.nonzeroBitCount
     }
 }

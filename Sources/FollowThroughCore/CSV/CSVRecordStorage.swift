@@ -18,8 +18,10 @@ final class CSVRecordStorage {
     /// One view per field of the current record. A field that lives in `bytes` holds an empty
     /// placeholder until `resolveBufferFields`.
     private(set) var views: UnsafeMutablePointer<UnsafeRawBufferPointer>
-    private(set) var viewCount = 0
-    private var viewCapacity: Int
+    /// Settable so the parser's record loop can keep the count in a register and write it back
+    /// once per record (it stays within `viewCapacity` by calling `reserveViews`).
+    var viewCount = 0
+    private(set) var viewCapacity: Int
 
     private(set) var bufferFields: UnsafeMutablePointer<BufferField>
     private(set) var bufferFieldCount = 0
@@ -72,6 +74,12 @@ final class CSVRecordStorage {
     func setView(_ view: UnsafeRawBufferPointer, at index: Int) { views[index] = view }
 
     private func growViews() { Self.doubleCapacity(&views, count: viewCount, capacity: &viewCapacity) }
+
+    /// Makes room for at least `extra` more views after the first `viewCount`; `views` may move.
+    @inline(never)
+    func reserveViews(_ extra: Int) {
+        while viewCapacity - viewCount < extra { growViews() }
+    }
 
     /// Moves `count` elements into a new allocation twice as large.
     private static func doubleCapacity<T>(_ pointer: inout UnsafeMutablePointer<T>, count: Int, capacity: inout Int) {

@@ -52,8 +52,15 @@ enum CSVTestSupport {
     /// Each piece is copied into a scratch buffer that is overwritten with garbage after `feed`
     /// returns, so a parser that kept a pointer into an old chunk gives different results.
     static func parseChunked(_ input: [UInt8], splits: [Int], delimiter: UInt8 = UInt8(ascii: ",")) -> ParseOutcome {
+        parseChunked(input, splits: splits, delimiter: delimiter, with: CSVParser.self)
+    }
+
+    /// `parseChunked` with another parser (the legacy one, for differential tests).
+    static func parseChunked<Parser: StreamingCSVParser>(
+        _ input: [UInt8], splits: [Int], delimiter: UInt8 = UInt8(ascii: ","), with _: Parser.Type
+    ) -> ParseOutcome {
         var outcome = ParseOutcome()
-        var parser = CSVParser(delimiter: delimiter)
+        var parser = Parser(delimiter: delimiter)
         var scratch = [UInt8](repeating: 0, count: max(1, input.count))
         var bounds = splits.filter { $0 >= 0 && $0 <= input.count }.sorted()
         bounds.append(input.count)
@@ -77,6 +84,16 @@ enum CSVTestSupport {
         return outcome
     }
 }
+
+/// What the chunked-parse helpers need of a parser, so the fast and the legacy one can be compared.
+protocol StreamingCSVParser {
+    init(delimiter: UInt8)
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, onRow: (CSVRow) throws -> Void) throws
+    mutating func finish(onRow: (CSVRow) throws -> Void) throws
+}
+
+extension CSVParser: StreamingCSVParser {}
+extension LegacyCSVParser: StreamingCSVParser {}
 
 /// Small deterministic PRNG (SplitMix64) so fuzz failures reproduce.
 struct SplitMix64: RandomNumberGenerator {
