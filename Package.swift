@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "FollowThroughTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "FollowThroughCoreTests",
-            dependencies: ["FollowThroughCore"],
+            dependencies: ["FollowThroughCore", "FollowThroughTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Testing
 @testable import FollowThroughCore
+import FollowThroughTestSupport
 
 /// Inputs where a chunk boundary can fall somewhere awkward: inside quotes, between CR and LF,
 /// inside the BOM, right on a delimiter or an escaped quote.

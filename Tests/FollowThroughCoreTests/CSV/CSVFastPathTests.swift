@@ -1,5 +1,6 @@
 import Testing
 @testable import FollowThroughCore
+import FollowThroughTestSupport
 
 /// The record loop reads 64-byte blocks of 8-byte words and jumps over quoted fields; these tests
 /// put every kind of byte that matters at every offset around those boundaries (and cut chunks

@@ -1,5 +1,6 @@
 import Testing
 @testable import FollowThroughCore
+import FollowThroughTestSupport
 
 @Suite("CSV parser fuzzing")
 struct CSVFuzzTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import FollowThroughCore
+import FollowThroughTestSupport
 
 /// A small independent quoted-printable decoder (RFC 2045 §6.7) for round-trip checks.
 func decodeQuotedPrintable(_ encoded: String) -> [UInt8] {

@@ -1,6 +1,7 @@
 import Mustache
 import Testing
 @testable import FollowThroughCore
+import FollowThroughTestSupport
 
 @Suite struct CompiledTemplateTests {
     static let context = TemplateContext([

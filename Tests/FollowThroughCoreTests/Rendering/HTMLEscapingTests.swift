@@ -1,6 +1,7 @@
 import Mustache
 import Testing
 @testable import FollowThroughCore
+import FollowThroughTestSupport
 
 @Suite struct HTMLEscapingTests {
     /// swift-mustache's own HTML escaping: a template without a content-type pragma.

@@ -1,5 +1,6 @@
 import Testing
 @testable import FollowThroughCore
+import FollowThroughTestSupport
 
 @Suite("Status snapshot: encoding, and what the builder keeps when it knows the last run's statuses")
 struct StatusSnapshotTests {
