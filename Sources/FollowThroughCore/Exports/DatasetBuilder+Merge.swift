@@ -36,6 +36,8 @@ extension DatasetBuilder {
         dataset.recommendations.append(contentsOf: dropped.isEmpty ? later.dataset.recommendations
                                        : later.dataset.recommendations.filter { !dropped.contains($0.id) })
 
+        later.laterWorkOrders.forEach { id, _ in _ = laterWorkOrders.insertIfAbsent(id, 0) }
+
         // Scheduled visits: likewise (their site details count either way, as for a single reader).
         var droppedVisits = Set<Int>()
         for visit in later.dataset.scheduledVisits {

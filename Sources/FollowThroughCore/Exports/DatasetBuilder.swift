@@ -28,6 +28,10 @@ public struct DatasetBuilder: Sendable {
     var recommendationLines = ShortKeyTable()
     /// The id of each row left out as a duplicate, by line (a later part reads one file: see `merge(later:)`).
     var duplicateLines: [Int: String] = [:]
+    /// Work orders named (with no `recommended_by`) by a `later` recommendation: their technicians may be needed.
+    var laterWorkOrders = ShortKeyTable()
+    /// During `beginRevisit()`…`endRevisit()`: the recommendations to take (value 1 once taken).
+    var revisiting: ShortKeyTable?
     /// The statuses the state remembers from the last run. When set, a recommendation is kept in full only when a rule
     /// or a status change may need it (pending, or a status that may have moved); the others count only in `statuses`.
     /// Nil: every recommendation is kept.
@@ -43,10 +47,11 @@ public struct DatasetBuilder: Sendable {
     public func name(_ kind: ExportKind) -> String { files[kind] ?? "\(kind.rawValue).csv" }
 
     /// Counts a data row read from `kind` (accepted or not).
-    public mutating func countRow(_ kind: ExportKind) { counts[kind.ordinal].rows += 1 }
+    public mutating func countRow(_ kind: ExportKind) { if revisiting == nil { counts[kind.ordinal].rows += 1 } }
 
     /// Records a row left out of the run.
     public mutating func reject(_ kind: ExportKind, line: Int, _ reason: String) {
+        guard revisiting == nil else { return }
         counts[kind.ordinal].rejected += 1
         if rejections[kind, default: []].count < maxListedIssues {
             rejections[kind, default: []].append(DataIssue(file: name(kind), line: line, message: reason))
@@ -61,7 +66,7 @@ public struct DatasetBuilder: Sendable {
     /// Call after the recommendations and before the work orders: from then on only the technicians of work orders
     /// named by a kept recommendation without `recommended_by` are recorded (not one per work order in the history).
     public mutating func recordOnlyNeededTechnicians() {
-        var wanted = ShortKeyTable()
+        var wanted = laterWorkOrders
         for r in dataset.recommendations where r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
             _ = wanted.insertIfAbsent(r.workOrderID, 0)
         }
@@ -189,17 +194,68 @@ public struct DatasetBuilder: Sendable {
     }
 
     public mutating func add(_ recommendation: Recommendation) {
-        let code = TrackedStatus(recommendation.status).code
+        if revisiting != nil { return revisit(recommendation) }
+        let need = previousStatuses.map { Self.need(recommendation, $0) } ?? .keep
+        let code = TrackedStatus(recommendation.status).code | (need == .later ? Self.laterFlag : 0)
         if let first = recommendationLines.insertIfAbsent(recommendation.id, UInt64(recommendation.line) << 8 | code) {
             duplicateLines[recommendation.line] = recommendation.id
             return reject(.recommendations, line: recommendation.line, Self.duplicate(.recommendations, recommendation.id, first: Int(first >> 8)))
         }
-        if let previous = previousStatuses, !Self.mayBeNeeded(recommendation, previous) { return }
-        dataset.recommendations.append(recommendation)
+        switch need {
+        case .keep: dataset.recommendations.append(recommendation)
+        case .skip: break
+        case .later:
+            if recommendation.recommendedBy.isEmpty && !recommendation.workOrderID.isEmpty {
+                _ = laterWorkOrders.insertIfAbsent(recommendation.workOrderID, 0)
+            }
+        }
     }
 
-    /// False when no rule lists the recommendation and its status cannot have moved since `previous` (then only its
-    /// status is kept). Accepted and declined ones may have been done by a work order (resolved) since: kept.
+    /// Whether a recommendation must be kept in full, given the statuses of the last run.
+    enum Need { case keep, skip, later }
+    /// Marks, in `recommendationLines`, a recommendation whose need is known only once the work orders are read.
+    static let laterFlag: UInt64 = 0x80
+
+    /// Pending ones are kept (the rules list them), and so are those whose status moved since `previous`. Unchanged or
+    /// new ones are not (only their status is). Accepted and declined ones are `later`: a completed work order may
+    /// have done them since (resolved), which only the work orders tell (see `beginRevisit()`).
+    static func need(_ r: Recommendation, _ previous: StatusSnapshot) -> Need {
+        if r.status.isPending { return .keep }
+        guard let before = previous[r.id] else { return .skip }  // first seen: recorded, never announced
+        if r.status == .completed { return before != .completed ? .keep : .skip }
+        return before == TrackedStatus(r.status) || before == .resolved ? .later : .keep
+    }
+
+    /// After the work orders: when some `later` recommendations turn out to have moved, returns true and makes the
+    /// builder take, from a second read of the recommendations file, only those (rows are not counted again).
+    public mutating func beginRevisit() -> Bool {
+        guard let previous = previousStatuses else { return false }
+        var resolved = ShortKeyTable(expectedCount: dataset.resolvedIDs.count)
+        for id in dataset.resolvedIDs { _ = resolved.insertIfAbsent(id, 0) }
+        var moved = ShortKeyTable()
+        recommendationLines.forEach { id, value in
+            guard value & Self.laterFlag != 0 else { return }
+            let now = resolved[id] != nil ? TrackedStatus.resolved : TrackedStatus(code: value & 0x7F)
+            if previous[bytes: id] != now { _ = moved.insertIfAbsent(id, 0) }
+        }
+        revisiting = moved.count > 0 ? moved : nil
+        return revisiting != nil
+    }
+
+    public mutating func endRevisit() { revisiting = nil }
+
+    /// A row of the second read: kept when it is the first row of a recommendation that moved.
+    private mutating func revisit(_ recommendation: Recommendation) {
+        var id = recommendation.id
+        let first = id.withUTF8 { id in
+            revisiting!.withValue(UnsafeRawBufferPointer(id), initial: 1) { value, isNew in
+                defer { value = 1 }
+                return !isNew && value == 0
+            }
+        }
+        if first { dataset.recommendations.append(recommendation) }
+    }
+
     static func duplicate(_ kind: ExportKind, _ id: String, first: Int) -> String {
         kind == .workOrders ? "duplicate work_order_id '\(id)' (first on line \(first)); its site details still count"
             : "duplicate recommendation_id '\(id)' (first on line \(first))"
@@ -227,7 +283,7 @@ public struct DatasetBuilder: Sendable {
         var table = recommendationLines
         recommendationLines = ShortKeyTable()
         table.updateValues { id, value in
-            let code = value & 0xFF
+            let code = value & 0x7F
             return code != completed && resolved[id] != nil ? resolvedCode : code
         }
         return StatusSnapshot(codes: table)

@@ -22,6 +22,11 @@ public enum ExportLoader {
         try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil, splitAbove: splitAbove, into: &builder)
         builder.recordOnlyNeededTechnicians()
         try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, splitAbove: splitAbove, into: &builder)
+        // Accepted or declined recommendations that a completed work order did since last night: read again, those only.
+        if builder.beginRevisit() {
+            try ingest(.recommendations, config, into: &builder)
+            builder.endRevisit()
+        }
         return builder.build()
     }
 

@@ -120,6 +120,19 @@ import FollowThroughTestSupport
         #expect(parts.dataset.resolvedIDs == plain.dataset.resolvedIDs)
         #expect(parts.dataset.statuses.dictionary == plain.dataset.statuses.dictionary)
         #expect(parts.report.rejections.count > 0)
+
+        // A later night: given last night's statuses, fewer recommendations are kept, and the changes are the same.
+        var previous = StatusSnapshot()
+        plain.dataset.statuses.forEach { id, status in
+            previous[id] = rng.next() % 3 == 0 ? TrackedStatus.allCases[Int(rng.next() % 6)] : status
+        }
+        let night = try ExportLoader.load(config, previousStatuses: previous, splitAbove: 0)
+        #expect(night.report == plain.report)
+        #expect(night.dataset.recommendations.count <= plain.dataset.recommendations.count)
+        let expected = StatusChanges.detect(previous: previous, dataset: plain.dataset, asOf: LocalDate(iso: "2026-11-23")!)
+        let seen = StatusChanges.detect(previous: previous, dataset: night.dataset, asOf: LocalDate(iso: "2026-11-23")!)
+        #expect(seen.changes == expected.changes)
+        #expect(seen.next.dictionary == expected.next.dictionary)
     }
 
     @Test func rowEstimateFollowsTheFirstLines() throws {
