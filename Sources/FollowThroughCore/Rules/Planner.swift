@@ -10,21 +10,18 @@ public struct Planner: Sendable {
 
     public func plan(_ dataset: Dataset) -> Plan {
         var plan = Plan()
-        // Positions in `dataset.recommendations`, not copies: at 1M work orders ~100k are open.
-        let open = dataset.recommendations.indices.filter { dataset.isOpen(dataset.recommendations[$0]) }
         plan.stats.recommendations = dataset.recommendationCount
-        plan.stats.open = open.count
-        let upcoming = dataset.scheduledVisits
-            .filter { ($0.scheduledStart?.date ?? asOf) > asOf }
-            .sorted { ($0.scheduledStart!, $0.id) < ($1.scheduledStart!, $1.id) }
-        preVisitSummaries(dataset, open: open, upcoming: upcoming, into: &plan)
-        staleLeadDigests(dataset, open: open, upcoming: upcoming, into: &plan)
+        // The rules filter and sort small keys of the open recommendations, never copies of them: see `RuleInput`.
+        withRuleInput(dataset) { input in
+            plan.stats.open = input.open.count
+            preVisitSummaries(input, into: &plan)
+            staleLeadDigests(input, into: &plan)
+        }
         return plan
     }
 
     func ageDays(_ r: Recommendation) -> Int { asOf.days(since: r.createdAt.date) }
     func daysSinceActivity(_ r: Recommendation) -> Int { asOf.days(since: r.lastActivityAt.date) }
-    func isTooOld(_ r: Recommendation) -> Bool { ageDays(r) > settings.maxAgeDays }
 
     /// A person who can be emailed, or nil.
     static func reachable(_ id: String, in people: [String: Person]) -> Person? {

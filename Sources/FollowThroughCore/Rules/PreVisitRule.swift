@@ -1,31 +1,31 @@
 extension Planner {
     /// One summary per technician with open recommendations at a site they visit in the window.
-    func preVisitSummaries(_ dataset: Dataset, open: [Int], upcoming: [WorkOrder], into plan: inout Plan) {
-        let recs = dataset.recommendations
-        let last = asOf.adding(days: settings.lookaheadDays)
-        let window = upcoming.filter { $0.scheduledStart!.date <= last }
-        plan.stats.visitsInWindow = window.count
-        guard !window.isEmpty else { return }
-        let windowSites = Set(window.map(\.siteID))
-        var openBySite: [String: [Int]] = [:]
-        for i in open where windowSites.contains(recs[i].siteID) { openBySite[recs[i].siteID, default: []].append(i) }
+    func preVisitSummaries(_ input: RuleInput, into plan: inout Plan) {
+        let dataset = input.dataset, visits = input.visits, recs = input.recs
+        plan.stats.visitsInWindow = input.window.count
+        guard !input.window.isEmpty else { return }
+        var openAt = [[OpenKey]](repeating: [], count: input.siteSlots.count)
+        for key in input.open where key.site >= 0 { openAt[Int(key.site)].append(key) }
 
         var order: [String] = []
-        var byTechnician: [String: [WorkOrder]] = [:]
-        for visit in window {
-            if byTechnician[visit.technicianID] == nil { order.append(visit.technicianID) }
-            byTechnician[visit.technicianID, default: []].append(visit)
+        var byTechnician: [String: [Int]] = [:]
+        for v in input.window {
+            let technicianID = visits[v].technicianID
+            if byTechnician[technicianID] == nil { order.append(technicianID) }
+            byTechnician[technicianID, default: []].append(v)
         }
         for technicianID in order {
             var notices: [VisitNotice] = []
             var quiet = 0
-            for visit in byTechnician[technicianID]! {
-                let atSite = openBySite[visit.siteID] ?? []
-                let listed = atSite.filter { !isTooOld(recs[$0]) }.sorted { technicianOrder(recs[$0], recs[$1]) }
+            for v in byTechnician[technicianID]! {
+                let visit = visits[v]
+                let atSite = openAt[Int(input.siteSlots.slot(of: visit.siteID)!)]
                 guard !atSite.isEmpty else { quiet += 1; continue }
+                let listed = atSite.filter { !$0.tooOld }.sorted { OpenKey.technicianOrder($0, $1, recs) }
                 notices.append(VisitNotice(
                     workOrder: visit, site: dataset.sites[visit.siteID] ?? Site(id: visit.siteID),
-                    items: listed.map { openItem(recs[$0], dataset.people) }, olderNotListed: atSite.count - listed.count))
+                    items: listed.map { openItem(input.recommendation($0), dataset.people) },
+                    olderNotListed: atSite.count - listed.count))
             }
             guard !notices.isEmpty else { continue }
             guard let technician = Self.reachable(technicianID, in: dataset.people) else {
@@ -36,13 +36,29 @@ extension Planner {
         }
     }
 
-    /// Critical first, then the oldest, then by id so the order is stable.
-    func technicianOrder(_ a: Recommendation, _ b: Recommendation) -> Bool {
-        (a.priority.rawValue, a.createdAt, a.id) < (b.priority.rawValue, b.createdAt, b.id)
+    /// Visits on as-of+1 … as-of+`lookaheadDays`, by start time, then id.
+    func windowVisits(_ visits: UnsafeBufferPointer<WorkOrder>) -> [Int] {
+        let last = asOf.adding(days: settings.lookaheadDays)
+        var window: [(start: Int64, index: Int)] = []
+        for i in visits.indices {
+            guard let start = visits[i].scheduledStart, start.date > asOf, start.date <= last else { continue }
+            window.append((start.sortKey, i))
+        }
+        window.sort { a, b in a.start != b.start ? a.start < b.start : visits[a.index].id < visits[b.index].id }
+        return window.map(\.index)
     }
 
     func openItem(_ r: Recommendation, _ people: [String: Person]) -> OpenItem {
         OpenItem(recommendation: r, ageDays: ageDays(r), daysSinceActivity: daysSinceActivity(r),
                  recommendedBy: people[r.recommendedBy], salesOwner: people[r.salesOwner])
+    }
+}
+
+extension OpenKey {
+    /// Critical first, then the oldest, then by id so the order is stable.
+    static func technicianOrder(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<Recommendation>) -> Bool {
+        if a.priority != b.priority { return a.priority < b.priority }
+        if a.created != b.created { return a.created < b.created }
+        return idBefore(a, b, recs)
     }
 }

@@ -1,52 +1,105 @@
 extension Planner {
     /// One digest per sales owner; leads without a reachable owner go to the sales inbox.
-    func staleLeadDigests(_ dataset: Dataset, open: [Int], upcoming: [WorkOrder], into plan: inout Plan) {
-        let recs = dataset.recommendations
-        let stale = open.filter { daysSinceActivity(recs[$0]) >= settings.staleAfterDays }
-        plan.stats.stale = stale.count
-        guard !stale.isEmpty else { return }
-        var nextVisit: [String: WorkOrder] = [:]
-        for visit in upcoming where nextVisit[visit.siteID] == nil { nextVisit[visit.siteID] = visit }
-
-        var byOwner: [String: [Int]] = [:]
-        for i in stale {
-            let owner = Self.reachable(recs[i].salesOwner, in: dataset.people) != nil ? recs[i].salesOwner : ""
-            byOwner[owner, default: []].append(i)
-        }
-        let owners = byOwner.keys.sorted { a, b in
+    func staleLeadDigests(_ input: RuleInput, into plan: inout Plan) {
+        let dataset = input.dataset, recs = input.recs, owners = input.owners
+        var leadsOf = [[OpenKey]](repeating: [], count: owners.count)
+        for key in input.open where key.digest >= 0 { leadsOf[Int(key.digest)].append(key) }
+        plan.stats.stale = leadsOf.reduce(0) { $0 + $1.count }
+        guard plan.stats.stale > 0 else { return }
+        let order = owners.indices.sorted { i, j in
+            let a = owners[i], b = owners[j]
             // People by name, the inbox last.
             if a.isEmpty || b.isEmpty { return b.isEmpty && !a.isEmpty }
             return (dataset.people[a]!.name, a) < (dataset.people[b]!.name, b)
         }
-        for owner in owners {
-            let leads = byOwner[owner]!
-            let tooOld = leads.filter { isTooOld(recs[$0]) }
-            let listable = leads.filter { !isTooOld(recs[$0]) }.sorted { salesOrder(recs[$0], recs[$1]) }
+        var digests: [(slot: Int, listable: [OpenKey])] = []
+        for slot in order {
+            let listable = leadsOf[slot].filter { !$0.tooOld }.sorted { OpenKey.salesOrder($0, $1, recs) }
             guard !listable.isEmpty else { continue }  // only ancient leads: nothing worth a message
-            let listed = listable.prefix(max(0, settings.digestLimit))
+            digests.append((slot, listable))
+        }
+        let limit = max(0, settings.digestLimit)
+        let sites = IDSlots(digests.flatMap { $0.listable.prefix(limit).map { recs[$0.index].siteID } })
+        let nextVisit = nextVisits(input.visits, at: sites)
+        for (slot, listable) in digests {
+            let owner = owners[slot], tooOld = leadsOf[slot].filter(\.tooOld)
+            let listed = listable.prefix(limit)
             let more = listable.dropFirst(listed.count)
             plan.digests.append(StaleLeadDigest(
                 recipient: owner.isEmpty ? .salesInbox : .person(dataset.people[owner]!),
-                leads: listed.map { i in
-                    let r = recs[i]
-                    let visit = nextVisit[r.siteID]
+                leads: listed.map { key in
+                    let r = input.recommendation(key)
+                    let visit = nextVisit[Int(sites.slot(of: r.siteID)!)].map { input.visits[$0] }
                     return StaleLead(recommendation: r, site: dataset.sites[r.siteID] ?? Site(id: r.siteID),
                                      ageDays: ageDays(r), daysSinceActivity: daysSinceActivity(r),
                                      recommendedBy: dataset.people[r.recommendedBy], nextVisit: visit,
                                      nextVisitTechnician: visit.flatMap { dataset.people[$0.technicianID] })
                 },
-                moreCount: more.count, moreValueCents: more.reduce(0) { $0 + (recs[$1].estimatedValueCents ?? 0) },
-                moreIDs: more.map { recs[$0].id },
-                tooOldCount: tooOld.count, tooOldValueCents: tooOld.reduce(0) { $0 + (recs[$1].estimatedValueCents ?? 0) }))
+                moreCount: more.count, moreValueCents: more.reduce(0) { $0 + $1.value },
+                moreIDs: more.map { recs[$0.index].id },
+                tooOldCount: tooOld.count, tooOldValueCents: tooOld.reduce(0) { $0 + $1.value }))
         }
     }
 
+    /// The earliest visit after the as-of date (by start time, then id) at each site of `sites`, by the site's slot.
+    func nextVisits(_ visits: UnsafeBufferPointer<WorkOrder>, at sites: IDSlots) -> [Int?] {
+        var next = [Int?](repeating: nil, count: sites.count)
+        guard sites.count > 0 else { return next }
+        for i in visits.indices {
+            guard let start = visits[i].scheduledStart, start.date > asOf, let slot = sites.slot(of: visits[i].siteID).map({ Int($0) })
+            else { continue }
+            if let j = next[slot] {
+                let other = visits[j].scheduledStart!
+                guard start < other || (start == other && visits[i].id < visits[j].id) else { continue }
+            }
+            next[slot] = i
+        }
+        return next
+    }
+}
+
+/// Digest slots by sales owner: a reachable owner gets their own, anyone else shares the sales inbox's ("").
+/// Each person is looked up in people.csv once, not once per lead.
+struct DigestOwners {
+    let people: [String: Person]
+    private let ids: IDSlots
+    /// Per person slot in `ids`: the digest slot, or -1 before their first lead.
+    private var digestOfPerson: [Int32]
+    private(set) var owners: [String] = []
+    private var inbox: Int32 = -1
+
+    init(people: [String: Person]) {
+        self.people = people
+        ids = IDSlots(people.keys)
+        digestOfPerson = [Int32](repeating: -1, count: ids.count)
+    }
+
+    mutating func slot(_ salesOwner: String) -> Int32 {
+        guard let person = ids.slot(of: salesOwner).map({ Int($0) }) else { return inboxSlot() }
+        if digestOfPerson[person] < 0 {
+            let reachable = !salesOwner.isEmpty && Planner.reachable(salesOwner, in: people) != nil
+            digestOfPerson[person] = reachable ? newSlot(salesOwner) : inboxSlot()
+        }
+        return digestOfPerson[person]
+    }
+
+    private mutating func inboxSlot() -> Int32 {
+        if inbox < 0 { inbox = newSlot("") }
+        return inbox
+    }
+
+    private mutating func newSlot(_ owner: String) -> Int32 {
+        owners.append(owner)
+        return Int32(owners.count - 1)
+    }
+}
+
+extension OpenKey {
     /// Priority, then estimated value (highest first), then age (oldest first), then id.
-    func salesOrder(_ a: Recommendation, _ b: Recommendation) -> Bool {
+    static func salesOrder(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<Recommendation>) -> Bool {
         if a.priority != b.priority { return a.priority < b.priority }
-        let va = a.estimatedValueCents ?? 0, vb = b.estimatedValueCents ?? 0
-        if va != vb { return va > vb }
-        if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
-        return a.id < b.id
+        if a.value != b.value { return a.value > b.value }
+        if a.created != b.created { return a.created < b.created }
+        return idBefore(a, b, recs)
     }
 }

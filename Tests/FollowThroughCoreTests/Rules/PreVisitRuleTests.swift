@@ -77,4 +77,16 @@ import Testing
         #expect(plan.summaries.count == 1)
         #expect(plan.summaries[0].visits.map(\.workOrder.id) == ["d1", "d3"])
     }
+
+    @Test(arguments: [["R2", "R10", "R1"], ["R10", "R1", "R2"]])
+    func equalRankIsOrderedByIDWhateverTheFileOrder(ids: [String]) {
+        let plan = F.plan([F.visit("W1", site: "A", at: F.day(1))], ids.map { F.rec($0, site: "A", priority: .high) })
+        #expect(plan.summaries[0].visits[0].items.map(\.recommendation.id) == ["R1", "R10", "R2"])
+    }
+
+    @Test func visitsAtTheSameHourAreOrderedByID() {
+        let plan = F.plan([F.visit("W2", site: "B", at: F.day(1)), F.visit("W10", site: "A", at: F.day(1))],
+                          [F.rec("R1", site: "A"), F.rec("R2", site: "B")])
+        #expect(plan.summaries[0].visits.map(\.workOrder.id) == ["W10", "W2"])
+    }
 }

@@ -76,4 +76,22 @@ import Testing
         #expect(lead.nextVisit?.id == "sooner")
         #expect(lead.nextVisitTechnician?.name == "Bruno Costa")
     }
+
+    @Test(arguments: [["R2", "R10", "R1"], ["R1", "R2", "R10"], ["R10", "R1", "R2"]])
+    func equalRankIsOrderedByIDWhateverTheFileOrder(ids: [String]) {
+        let plan = F.plan([F.done("W", site: "A")], ids.map { F.rec($0, site: "A", value: 500) })
+        #expect(plan.digests[0].leads.map(\.recommendation.id) == ["R1", "R10", "R2"])
+    }
+
+    @Test func nextVisitAtTheSameHourIsTheOneWithTheSmallerID() {
+        let plan = F.plan([F.done("W", site: "A"), F.visit("V9", site: "A", tech: "T2", at: F.day(3)),
+                           F.visit("V1", site: "A", tech: "T1", at: F.day(3))], [F.rec("R1", site: "A")])
+        #expect(plan.digests[0].leads[0].nextVisit?.id == "V1")
+    }
+
+    @Test func leadsBeyondTheLimitAreListedByIDInRankOrder() {
+        let recs = (1...6).map { F.rec("R\($0)", site: "A", value: Int64(7 - $0) * 100) }
+        let plan = F.plan([F.done("W", site: "A")], recs.reversed(), settings: RuleSettings(digestLimit: 2))
+        #expect(plan.digests[0].moreIDs == ["R3", "R4", "R5", "R6"])
+    }
 }

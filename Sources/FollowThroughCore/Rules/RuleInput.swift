@@ -1,0 +1,79 @@
+/// What the rules need of an open recommendation, packed in a value holding no `String`: at 1M work orders ~100k
+/// are open, and copying a `Recommendation` (nine strings) in every filter and comparison cost most of the plan.
+struct OpenKey {
+    /// Position in `dataset.recommendations`.
+    var index: Int
+    /// Estimated value in cents, 0 when blank (as the rules rank it).
+    var value: Int64
+    /// `createdAt.sortKey`.
+    var created: Int64
+    /// Its site's slot among the sites visited in the pre-visit window; -1 when none.
+    var site: Int32
+    /// Its digest's slot in `RuleInput.owners` when stale; -1 when not stale.
+    var digest: Int32
+    var priority: Priority
+    /// Older than `max_age_days`: counted, not listed.
+    var tooOld: Bool
+}
+
+/// The dataset as the rules read it inside `Planner.plan`: views of its arrays (valid only there), and everything
+/// that needs a look at each open recommendation, gathered in one pass over them (each visit to a record is a
+/// cache miss). Ids are looked up in `IDSlots` and `ResolvedFilter`, not dictionaries.
+struct RuleInput {
+    let dataset: Dataset
+    let recs: UnsafeBufferPointer<Recommendation>
+    let visits: UnsafeBufferPointer<WorkOrder>
+    /// The visits in the pre-visit window (positions in `dataset.scheduledVisits`), by start time, then id.
+    let window: [Int]
+    /// The sites the window visits, numbered in order of first visit: `OpenKey.site`.
+    let siteSlots: IDSlots
+    /// The stale-lead digests' owners: `OpenKey.digest` indexes it; "" is the sales inbox.
+    let owners: [String]
+    /// The open recommendations, in file order.
+    let open: [OpenKey]
+
+    /// The recommendation behind a key (a copy: for the few that get listed).
+    func recommendation(_ key: OpenKey) -> Recommendation { recs[key.index] }
+}
+
+extension Planner {
+    /// Runs `body` over the dataset's rule input; the buffers must not escape it.
+    func withRuleInput<T>(_ dataset: Dataset, _ body: (RuleInput) -> T) -> T {
+        dataset.recommendations.withUnsafeBufferPointer { recs in
+            dataset.scheduledVisits.withUnsafeBufferPointer { visits in
+                let window = windowVisits(visits)
+                let siteSlots = IDSlots(window.map { visits[$0].siteID })
+                var owners = DigestOwners(people: dataset.people)
+                var open: [OpenKey] = []
+                open.reserveCapacity(recs.count)  // pages never written cost nothing; growing by copies did
+                // `dataset.isOpen(recs[i])` spelled out: passing the record copied it (nine retains and releases).
+                let resolved = ResolvedFilter(dataset.resolvedIDs)
+                for i in recs.indices where recs[i].status.isPending && !resolved.contains(recs[i].id) {
+                    let created = recs[i].createdAt
+                    let stale = asOf.days(since: recs[i].lastActivityAt.date) >= settings.staleAfterDays
+                    open.append(OpenKey(
+                        index: i, value: recs[i].estimatedValueCents ?? 0, created: created.sortKey,
+                        site: siteSlots.count == 0 ? -1 : siteSlots.slot(of: recs[i].siteID) ?? -1,
+                        digest: stale ? owners.slot(recs[i].salesOwner) : -1,
+                        priority: recs[i].priority, tooOld: asOf.days(since: created.date) > settings.maxAgeDays))
+                }
+                return body(RuleInput(dataset: dataset, recs: recs, visits: visits, window: window,
+                                      siteSlots: siteSlots, owners: owners.owners, open: open))
+            }
+        }
+    }
+}
+
+extension OpenKey {
+    /// Ties broken by id, so the order never depends on the file's. `recs` is `RuleInput.recs`: comparators take
+    /// the buffer, not the whole input, which would be copied (retaining the dataset) per comparison.
+    static func idBefore(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<Recommendation>) -> Bool {
+        recs[a.index].id < recs[b.index].id
+    }
+}
+
+extension LocalDateTime {
+    /// One integer ordered as the moments are: the date in the high half, the second of the day (offset to be
+    /// non-negative) in the low half.
+    var sortKey: Int64 { (Int64(date.daysSinceEpoch) << 32) + (Int64(secondOfDay) + 0x8000_0000) }
+}
