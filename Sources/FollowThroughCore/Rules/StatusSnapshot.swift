@@ -75,9 +75,15 @@ public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
 
     /// Decodes what `encoded()` wrote; nil when the bytes are not a snapshot (damaged state).
     public init?(encoded bytes: [UInt8]) {
-        guard bytes.count >= 4, Array(bytes[0..<4]) == Self.magic else { return nil }
-        var table = ShortKeyTable(expectedCount: bytes.count / 11)
-        let ok = bytes.withUnsafeBytes { (b: UnsafeRawBufferPointer) -> Bool in
+        guard let snapshot = bytes.withUnsafeBytes({ StatusSnapshot(encoded: $0) }) else { return nil }
+        self = snapshot
+    }
+
+    /// As `init(encoded:)`, straight from the stored bytes (no copy of a value of several MB).
+    public init?(encoded b: UnsafeRawBufferPointer) {
+        guard b.count >= 4, b.prefix(4).elementsEqual(Self.magic) else { return nil }
+        var table = ShortKeyTable(expectedCount: b.count / 11)
+        let ok = { () -> Bool in
             var i = 4
             while i < b.count {
                 var n = 0, shift = 0
@@ -93,7 +99,7 @@ public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
                 i += n + 1
             }
             return true
-        }
+        }()
         guard ok else { return nil }
         self.table = table
     }

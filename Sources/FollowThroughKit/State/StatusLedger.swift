@@ -12,7 +12,7 @@ enum StatusLedger {
     /// The statuses recorded by the last run; empty before the first.
     static func previous(_ db: Database) throws -> StatusSnapshot {
         guard let data = try Data.fetchOne(db, sql: "SELECT data FROM status_snapshot WHERE id = 1") else { return StatusSnapshot() }
-        guard let snapshot = StatusSnapshot(encoded: [UInt8](data)) else {
+        guard let snapshot = data.withUnsafeBytes({ StatusSnapshot(encoded: $0) }) else {
             throw StateError(file: "", message: "the recorded recommendation statuses are damaged",
                              hint: "restore the state file from a backup, or move it away to start afresh (updates restart)")
         }
