@@ -88,6 +88,7 @@ public struct NightlyJob: Sendable {
             } catch {
                 return fail("\(planOut): cannot write the plan (\(error.localizedDescription))", .configOrInput, &summary, request)
             }
+            timer.lap("plan_out")  // its own step (~70 ms at 1M), not part of transport_setup
         }
         // Built before anything is stored, so a bad transport setting (no SMTP password, say) stops the run cleanly.
         var transport = MailTransport(name: "none") { _, _ in }

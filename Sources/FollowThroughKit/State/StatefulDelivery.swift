@@ -3,7 +3,12 @@ import Foundation
 
 /// Hands the outbox to a transport and records each outcome in the state as it arrives, so a run killed at any
 /// instant leaves at most the one message in flight unrecorded (the next run sends it again, same bytes, same Message-ID).
+/// An idempotent transport's outcomes (the outbox folder's) are recorded a batch at a time: what a kill leaves
+/// unrecorded is written again by the next run, over the same files.
 public struct StatefulDelivery: Sendable {
+    /// Outcomes of an idempotent transport recorded per transaction (the outbox reports 64 per flush to disk).
+    static let batchSize = 64
+
     public let store: StateStore
     public let runID: Int64
     public let now: @Sendable () -> Int64
@@ -21,22 +26,48 @@ public struct StatefulDelivery: Sendable {
     public func deliver(_ entries: [OutboxEntry], via transport: MailTransport) throws -> [DeliveryOutcome] {
         let rows = RowQueue(entries)
         let tally = LockedList<DeliveryOutcome>()
+        let unrecorded = OutcomeBatch()
         let store = store, runID = runID, now = now, delay = delayBeforeRecordingMs, report = report
-        try transport.deliver(entries.map(\.message)) { outcome in
-            if delay > 0 { usleep(useconds_t(delay) * 1000) }
-            guard let rowID = rows.take(outcome.messageID) else {
-                report("followthrough: warning: outcome for unknown message \(outcome.messageID) ignored")
-                return
-            }
+        let batchSize = transport.idempotent ? Self.batchSize : 1
+        let record: @Sendable ([(outcome: DeliveryOutcome, rowID: Int64)]) -> Void = { outcomes in
             do {
-                try store.record(outcome, rowID: rowID, runID: runID, now: now())
+                try store.record(outcomes, runID: runID, now: now())
             } catch {
-                report("followthrough: \(error) — the outcome for \(outcome.recipient) was not recorded; it may be sent again")
+                for (outcome, _) in outcomes {
+                    report("followthrough: \(error) — the outcome for \(outcome.recipient) was not recorded; it may be sent again")
+                }
             }
-            tally.add(outcome)
+        }
+        try store.withoutCheckpoints {
+            defer { record(unrecorded.takeAll()) }  // the last, partial batch, also when the transport stops early
+            try transport.deliver(entries.map(\.message)) { outcome in
+                if delay > 0 { usleep(useconds_t(delay) * 1000) }
+                guard let rowID = rows.take(outcome.messageID) else {
+                    report("followthrough: warning: outcome for unknown message \(outcome.messageID) ignored")
+                    return
+                }
+                if let full = unrecorded.add((outcome, rowID), batchSize: batchSize) { record(full) }
+                tally.add(outcome)
+            }
         }
         return tally.all
     }
+}
+
+/// Outcomes waiting to be recorded together (thread-safe; transports may report from several threads).
+final class OutcomeBatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [(outcome: DeliveryOutcome, rowID: Int64)] = []
+    /// Adds one; returns the whole batch (and empties it) once it holds `batchSize`.
+    func add(_ item: (outcome: DeliveryOutcome, rowID: Int64), batchSize: Int) -> [(outcome: DeliveryOutcome, rowID: Int64)]? {
+        lock.withLock {
+            items.append(item)
+            guard items.count >= batchSize else { return nil }
+            defer { items = [] }
+            return items
+        }
+    }
+    func takeAll() -> [(outcome: DeliveryOutcome, rowID: Int64)] { lock.withLock { defer { items = [] }; return items } }
 }
 
 /// Message-ID → state rows, taken once each (thread-safe; transports may report from several threads).

@@ -38,9 +38,13 @@ public struct TransportSetupError: Error, Sendable, CustomStringConvertible {
 /// A way to hand messages over: the outbox folder, SMTP via libcurl, or a recorder in tests.
 public struct MailTransport: Sendable {
     public var name: String
+    /// Delivering a message again leaves one copy, the same (the outbox overwrites its file): outcomes may then be
+    /// recorded a batch at a time, since a crash before a batch is recorded only makes the next run redo it.
+    public var idempotent: Bool
     /// Delivers every message, reporting each outcome as it happens; throws `TransportSetupError` when it cannot start.
     public var deliver: @Sendable (_ messages: [OutgoingMessage], _ onOutcome: @Sendable (DeliveryOutcome) -> Void) throws -> Void
-    public init(name: String, deliver: @escaping @Sendable ([OutgoingMessage], @Sendable (DeliveryOutcome) -> Void) throws -> Void) {
-        self.name = name; self.deliver = deliver
+    public init(name: String, idempotent: Bool = false,
+                deliver: @escaping @Sendable ([OutgoingMessage], @Sendable (DeliveryOutcome) -> Void) throws -> Void) {
+        self.name = name; self.idempotent = idempotent; self.deliver = deliver
     }
 }

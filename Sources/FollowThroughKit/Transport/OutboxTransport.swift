@@ -7,7 +7,7 @@ public enum OutboxTransport {
     static let batchSize = 64
 
     public static func live(directory: String, asOf: String) -> MailTransport {
-        MailTransport(name: "outbox \(directory)") { messages, onOutcome in
+        MailTransport(name: "outbox \(directory)", idempotent: true) { messages, onOutcome in
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {

@@ -133,4 +133,35 @@ struct RerunAndCrashTests {
         #expect(w.received().filter { $0.to == "tech2@example.com" }.count == 1)
         #expect(try Child.followthrough(["status", "--config", w.config]).status == 0)
     }
+
+    /// The outbox transport's outcomes are recorded a batch at a time: a kill before the batch is recorded leaves
+    /// the files written, and the rerun writes the same bytes over them. Nothing appears twice.
+    @Test func outboxKilledBeforeItsBatchIsRecordedIsRewrittenIdenticallyByTheRerun() throws {
+        let n = 6
+        let w = try Self.workspace(technicians: n)
+        defer { w.cleanup() }
+        let child = try Child.start(Repo.binary, ["run", "--config", w.config, "--as-of", "2026-11-23"],
+                                    env: ["FOLLOWTHROUGH_TEST_DELIVERY_DELAY_MS": "400"])
+        func files() -> [String: Data] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: w.outbox.path)) ?? []
+            return Dictionary(uniqueKeysWithValues: names.compactMap { name in
+                (try? Data(contentsOf: w.outbox.appendingPathComponent(name))).map { (name, $0) }
+            })
+        }
+        // All files are flushed before the first outcome, which then waits 400 ms: kill while outcomes are pending.
+        #expect(waitUntil(seconds: 60) { files().count == n })
+        usleep(600_000)
+        kill(child.pid, SIGKILL)
+        _ = child.wait()
+        let before = files()
+        let status = try Child.followthrough(["status", "--config", w.config])
+        #expect(status.out.contains("did not finish"))
+
+        let rerun = try Child.followthrough(["run", "--config", w.config, "--as-of", "2026-11-23"])
+        #expect(rerun.status == 0, "\(rerun.err)")
+        #expect(files() == before, "same files, same bytes")
+        #expect(files().keys.allSatisfy { $0.hasSuffix(".eml") })
+        let again = try Child.followthrough(["run", "--config", w.config, "--as-of", "2026-11-23"])
+        #expect(again.err.contains("\(n) already delivered"), "\(again.err)")
+    }
 }
