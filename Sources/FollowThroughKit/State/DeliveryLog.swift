@@ -51,15 +51,18 @@ extension StateStore {
             .execute(arguments: [runID])
     }
 
-    /// Runs `body` (the delivery loop) with SQLite's automatic checkpoints off; the next commit after it (the run's
-    /// end) checkpoints once. Each outcome rewrites its message row, blob and all (~40 KB), so at 1M work orders the
-    /// WAL passed the 1,000-page mark every few dozen deliveries and a checkpoint (three fsyncs) ran inside the loop.
-    /// Safety is unchanged: a commit is in the WAL when `record` returns, whether or not it was checkpointed.
+    /// Runs `body` (the delivery loop) with SQLite's automatic checkpoints held back; the next commit after it (the
+    /// run's end) checkpoints once. Each outcome rewrites its message row, blob and all (~40 KB), so at 1M work orders
+    /// the WAL passed the default 1,000-page mark every few dozen deliveries and a checkpoint (three fsyncs) ran inside
+    /// the loop. Safety is unchanged: a commit is in the WAL when `record` returns, whether or not it was checkpointed.
     public func withoutCheckpoints<T>(_ body: () throws -> T) throws -> T {
-        try setAutoCheckpoint(0)
+        try setAutoCheckpoint(Self.deliveryCheckpointPages)
         defer { try? setAutoCheckpoint(1000) }  // SQLite's default
         return try body()
     }
+
+    /// ~100 MB of WAL: more than a 1M night's deliveries write (~20 MB), and a bound on the WAL of a huge SMTP night.
+    static let deliveryCheckpointPages = 25_000
 
     func setAutoCheckpoint(_ pages: Int) throws(StateError) {
         do { try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") } } catch {
