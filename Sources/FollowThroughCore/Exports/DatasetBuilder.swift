@@ -230,8 +230,7 @@ public struct DatasetBuilder: Sendable {
     /// builder take, from a second read of the recommendations file, only those (rows are not counted again).
     public mutating func beginRevisit() -> Bool {
         guard let previous = previousStatuses else { return false }
-        var resolved = ShortKeyTable(expectedCount: dataset.resolvedIDs.count)
-        for id in dataset.resolvedIDs { _ = resolved.insertIfAbsent(id, 0) }
+        let resolved = Self.keys(dataset.resolvedIDs)
         var moved = ShortKeyTable()
         recommendationLines.forEach { id, value in
             guard value & Self.laterFlag != 0 else { return }
@@ -274,11 +273,17 @@ public struct DatasetBuilder: Sendable {
         dataset.people[person.id] = person
     }
 
+    /// The ids as a table, for lookups by bytes (no `String` per row looked up).
+    static func keys(_ ids: Set<String>) -> ShortKeyTable {
+        var table = ShortKeyTable(expectedCount: ids.count)
+        for id in ids { _ = table.insertIfAbsent(id, 0) }
+        return table
+    }
+
     /// Every recommendation's tracked status: the export's, or `resolved` when a completed work order did it (unless
     /// the export says completed). Turns the id table into the snapshot in place (the lines are no longer needed).
     private mutating func trackedStatuses(resolved ids: Set<String>) -> StatusSnapshot {
-        var resolved = ShortKeyTable(expectedCount: ids.count)
-        for id in ids { _ = resolved.insertIfAbsent(id, 0) }
+        let resolved = Self.keys(ids)
         let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
         var table = recommendationLines
         recommendationLines = ShortKeyTable()

@@ -6,18 +6,19 @@ public struct ExportIngestor {
     private let decoder: RecordDecoder
 
     public init(kind: ExportKind, file: String, options: ExportOptions, timeZone: TimeZone) {
-        reader = ExportReader(kind: kind, file: file, options: options)
-        decoder = RecordDecoder(kind: kind, options: options,
-                                dates: DateParser(timeZone: timeZone, pattern: options.datePattern))
+        self.init(ExportReader(kind: kind, file: file, options: options), timeZone: timeZone)
     }
 
     /// An ingestor for the part of the file that starts at a record on physical line `line` (see `ExportReader`).
     public init(kind: ExportKind, file: String, options: ExportOptions, timeZone: TimeZone, columns: [Int], resumingAtLine line: Int) {
-        reader = ExportReader(kind: kind, file: file, options: options, columns: columns, resumingAtLine: line)
-        decoder = RecordDecoder(kind: kind, options: options, dates: DateParser(timeZone: timeZone, pattern: options.datePattern))
+        self.init(ExportReader(kind: kind, file: file, options: options, columns: columns, resumingAtLine: line), timeZone: timeZone)
     }
 
-    public var columns: [Int]? { reader.columns }
+    private init(_ reader: ExportReader, timeZone: TimeZone) {
+        self.reader = reader
+        decoder = RecordDecoder(kind: reader.kind, options: reader.options,
+                                dates: DateParser(timeZone: timeZone, pattern: reader.options.datePattern))
+    }
     public var isAtRecordBoundary: Bool { reader.isAtRecordBoundary }
 
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into builder: inout DatasetBuilder) throws {

@@ -47,15 +47,21 @@ import FollowThroughTestSupport
         return builder.build()
     }
 
+    /// The report and what the rules use are the same however the files were read.
+    func expectSameRead(_ a: (dataset: Dataset, report: DataQualityReport), _ b: (dataset: Dataset, report: DataQualityReport),
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(a.report == b.report, sourceLocation: sourceLocation)
+        #expect(a.dataset.recommendations == b.dataset.recommendations, sourceLocation: sourceLocation)
+        #expect(a.dataset.sites == b.dataset.sites, sourceLocation: sourceLocation)
+        #expect(a.dataset.scheduledVisits == b.dataset.scheduledVisits, sourceLocation: sourceLocation)
+        #expect(a.dataset.resolvedIDs == b.dataset.resolvedIDs, sourceLocation: sourceLocation)
+    }
+
     @Test func parallelLoadEqualsASequentialIngest() throws {
         let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders, "recommendations.csv": Self.recommendations])
         let parallel = try ExportLoader.load(config, splitAbove: 0)
         let plain = try sequential(config)
-        #expect(parallel.report == plain.report)
-        #expect(parallel.dataset.recommendations == plain.dataset.recommendations)
-        #expect(parallel.dataset.sites == plain.dataset.sites)
-        #expect(parallel.dataset.scheduledVisits == plain.dataset.scheduledVisits)
-        #expect(parallel.dataset.resolvedIDs == plain.dataset.resolvedIDs)
+        expectSameRead(parallel, plain)
         #expect(parallel.dataset.people == plain.dataset.people)
         // What the rows say, independently of how they were read:
         #expect(parallel.report.rejections.map(\.line) == [7, 5, 6])  // visit W3 twice, R1 twice, R4's date
@@ -113,11 +119,7 @@ import FollowThroughTestSupport
                                 "recommendations.csv": recommendations.joined(separator: eol)])
         let parts = try ExportLoader.load(config, splitAbove: 0)
         let plain = try sequential(config)
-        #expect(parts.report == plain.report)
-        #expect(parts.dataset.recommendations == plain.dataset.recommendations)
-        #expect(parts.dataset.sites == plain.dataset.sites)
-        #expect(parts.dataset.scheduledVisits == plain.dataset.scheduledVisits)
-        #expect(parts.dataset.resolvedIDs == plain.dataset.resolvedIDs)
+        expectSameRead(parts, plain)
         #expect(parts.dataset.statuses.dictionary == plain.dataset.statuses.dictionary)
         #expect(parts.report.rejections.count > 0)
 
