@@ -6,9 +6,12 @@ public struct Dataset: Sendable {
     public var scheduledVisits: [WorkOrder]
     /// Recommendation ids carried out by a completed work order.
     public var resolvedIDs: Set<String>
-    /// The recommendations the rules and status changes need: all of them, or, when the builder was given the previous
-    /// statuses, the pending ones and those whose status may have moved (see `DatasetBuilder.previousStatuses`).
+    /// The recommendations held in full: all of them, or, when the builder was given the previous statuses, those whose
+    /// status may have moved (see `DatasetBuilder.previousStatuses`) and the pending ones unless the builder keeps
+    /// those as rows to read again (`DatasetBuilder.keepsPendingText`).
     public var recommendations: [Recommendation]
+    /// Every open or quoted recommendation (resolved or not), in file order: what the rules rank.
+    public var pending: [PendingRecommendation] = []
     /// Every recommendation's tracked status (the export's, or `resolved`), whether kept in `recommendations` or not.
     public var statuses = StatusSnapshot()
     /// Recommendations in the export (accepted rows).
@@ -19,6 +22,7 @@ public struct Dataset: Sendable {
         self.people = people; self.sites = sites; self.scheduledVisits = scheduledVisits
         self.resolvedIDs = resolvedIDs; self.recommendations = recommendations
         recommendationCount = recommendations.count
+        for (i, r) in recommendations.enumerated() where r.status.isPending { pending.append(PendingRecommendation(r, record: Int32(i))) }
         for r in recommendations { statuses[r.id] = StatusChanges.tracked(r, resolvedIDs: resolvedIDs) }
     }
 
@@ -29,6 +33,14 @@ public struct Dataset: Sendable {
         workOrders.forEach { builder.add($0) }
         recommendations.forEach { builder.add($0) }
         self = builder.build().dataset
+    }
+
+    /// A pending recommendation in full when the dataset holds it; else without its text (its row must be read again).
+    public func recommendation(_ key: PendingRecommendation) -> Recommendation {
+        guard key.record >= 0 else { return key.placeholder }
+        var r = recommendations[Int(key.record)]
+        r.recommendedBy = key.recommendedBy
+        return r
     }
 
     /// True when the recommendation still waits for the customer: open or quoted, and no completed work order did it.

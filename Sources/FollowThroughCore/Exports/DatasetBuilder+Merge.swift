@@ -5,6 +5,7 @@ extension DatasetBuilder {
     public func builderForLaterPart() -> DatasetBuilder {
         var later = DatasetBuilder(files: files)
         later.previousStatuses = previousStatuses
+        later.keepsPendingInFull = keepsPendingInFull
         later.wantedTechnicians = wantedTechnicians
         later.maxListedIssues = maxListedIssues
         return later
@@ -33,8 +34,18 @@ extension DatasetBuilder {
                 duplicate(.recommendations, Int(value >> 8), Self.duplicate(.recommendations, text, first: Int(first >> 8)))
             }
         }
-        dataset.recommendations.append(contentsOf: dropped.isEmpty ? later.dataset.recommendations
-                                       : later.dataset.recommendations.filter { !dropped.contains($0.id) })
+        // Positions in `recommendations` move by what this part holds, for the later part's kept records that stay.
+        var position = Int32(dataset.recommendations.count)
+        var renumbered = [Int32](repeating: -1, count: later.dataset.recommendations.count)
+        for (i, r) in later.dataset.recommendations.enumerated() where dropped.isEmpty || !dropped.contains(r.id) {
+            renumbered[i] = position
+            position += 1
+            dataset.recommendations.append(r)
+        }
+        for var key in later.dataset.pending where dropped.isEmpty || !dropped.contains(key.id) {
+            if key.record >= 0 { key.record = renumbered[Int(key.record)] }
+            dataset.pending.append(key)
+        }
 
         later.laterWorkOrders.forEach { id, _ in _ = laterWorkOrders.insertIfAbsent(id, 0) }
 

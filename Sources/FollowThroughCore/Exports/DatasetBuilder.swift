@@ -36,6 +36,11 @@ public struct DatasetBuilder: Sendable {
     /// or a status change may need it (pending, or a status that may have moved); the others count only in `statuses`.
     /// Nil: every recommendation is kept.
     public var previousStatuses: StatusSnapshot?
+    /// False: pending recommendations are kept as `PendingRecommendation`s only (no text), for a reader that can read
+    /// their rows again (the loader); true: in full too, as `Dataset.recommendations`.
+    public var keepsPendingInFull = true
+    /// True when a pending row should be decoded as a `PendingRecommendation` only (see `keepsPendingInFull`).
+    var takesPendingWithoutText: Bool { !keepsPendingInFull && revisiting == nil }
     /// Keep at most this many rejections and warnings in the report (counts stay exact).
     public var maxListedIssues = 1000
 
@@ -68,6 +73,9 @@ public struct DatasetBuilder: Sendable {
     public mutating func recordOnlyNeededTechnicians() {
         var wanted = laterWorkOrders
         for r in dataset.recommendations where r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
+            _ = wanted.insertIfAbsent(r.workOrderID, 0)
+        }
+        for r in dataset.pending where r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
             _ = wanted.insertIfAbsent(r.workOrderID, 0)
         }
         wantedTechnicians = wanted
@@ -195,11 +203,13 @@ public struct DatasetBuilder: Sendable {
 
     public mutating func add(_ recommendation: Recommendation) {
         if revisiting != nil { return revisit(recommendation) }
+        if recommendation.status.isPending && !keepsPendingInFull {
+            return add(PendingRecommendation(recommendation, record: -1))
+        }
         let need = previousStatuses.map { Self.need(recommendation, $0) } ?? .keep
-        let code = TrackedStatus(recommendation.status).code | (need == .later ? Self.laterFlag : 0)
-        if let first = recommendationLines.insertIfAbsent(recommendation.id, UInt64(recommendation.line) << 8 | code) {
-            duplicateLines[recommendation.line] = recommendation.id
-            return reject(.recommendations, line: recommendation.line, Self.duplicate(.recommendations, recommendation.id, first: Int(first >> 8)))
+        guard firstRow(recommendation.id, line: recommendation.line, status: recommendation.status, later: need == .later) else { return }
+        if recommendation.status.isPending {
+            dataset.pending.append(PendingRecommendation(recommendation, record: need == .keep ? Int32(dataset.recommendations.count) : -1))
         }
         switch need {
         case .keep: dataset.recommendations.append(recommendation)
@@ -209,6 +219,25 @@ public struct DatasetBuilder: Sendable {
                 _ = laterWorkOrders.insertIfAbsent(recommendation.workOrderID, 0)
             }
         }
+    }
+
+    /// A pending recommendation kept without its text (`keepsPendingInFull` false): its row is read again if a message
+    /// lists it, or, when its status moved since `previousStatuses`, by the second read (`beginRevisit()`).
+    public mutating func add(_ key: PendingRecommendation) {
+        precondition(revisiting == nil, "a second read takes whole recommendations")
+        // First seen: recorded, never announced; otherwise whether it moved is known once the work orders are read.
+        let later = previousStatuses.map { $0[key.id] != nil } ?? false
+        guard firstRow(key.id, line: key.line, status: key.status, later: later) else { return }
+        dataset.pending.append(key)
+    }
+
+    /// Records the recommendation's id with its line and status; false (and a rejection) when the id was seen before.
+    private mutating func firstRow(_ id: String, line: Int, status: RecommendationStatus, later: Bool) -> Bool {
+        let code = TrackedStatus(status).code | (later ? Self.laterFlag : 0)
+        guard let first = recommendationLines.insertIfAbsent(id, UInt64(line) << 8 | code) else { return true }
+        duplicateLines[line] = id
+        reject(.recommendations, line: line, Self.duplicate(.recommendations, id, first: Int(first >> 8)))
+        return false
     }
 
     /// Whether a recommendation must be kept in full, given the statuses of the last run.
@@ -258,12 +287,6 @@ public struct DatasetBuilder: Sendable {
     static func duplicate(_ kind: ExportKind, _ id: String, first: Int) -> String {
         kind == .workOrders ? "duplicate work_order_id '\(id)' (first on line \(first)); its site details still count"
             : "duplicate recommendation_id '\(id)' (first on line \(first))"
-    }
-
-    static func mayBeNeeded(_ r: Recommendation, _ previous: StatusSnapshot) -> Bool {
-        if r.status.isPending { return true }
-        guard let before = previous[r.id] else { return false }  // first seen: recorded, never announced
-        return r.status == .completed ? before != .completed : true
     }
 
     public mutating func add(_ person: Person) {
@@ -319,19 +342,26 @@ public struct DatasetBuilder: Sendable {
             if !id.isEmpty, people.index(forKey: id) == nil { warn(kind, line, "\(role) '\(id)' is not in \(name(.people))") }
         }
         let sites = dataset.sites, resolved = dataset.resolvedIDs
-        // Through a buffer: each field is read in place, not by copying the whole recommendation (9 strings) per row.
+        func technician(_ workOrderID: String) -> String? {
+            guard let seen = workOrderTechnicians[workOrderID], seen & 0xFF_FFFF != 0 else { return nil }
+            return technicianNames[Int(seen & 0xFF_FFFF) - 1]
+        }
+        // Through buffers: each field is read in place, not by copying the whole record (nine strings) per row.
         dataset.recommendations.withUnsafeMutableBufferPointer { recs in
-            for index in recs.indices {
-                if recs[index].recommendedBy.isEmpty, let seen = workOrderTechnicians[recs[index].workOrderID], seen & 0xFF_FFFF != 0 {
-                    recs[index].recommendedBy = technicianNames[Int(seen & 0xFF_FFFF) - 1]
+            for index in recs.indices where recs[index].recommendedBy.isEmpty {
+                if let tech = technician(recs[index].workOrderID) { recs[index].recommendedBy = tech }
+            }
+        }
+        dataset.pending.withUnsafeMutableBufferPointer { keys in
+            for index in keys.indices {
+                if keys[index].recommendedBy.isEmpty, let tech = technician(keys[index].workOrderID) { keys[index].recommendedBy = tech }
+                guard !resolved.contains(keys[index].id) else { continue }
+                let line = keys[index].line
+                if sites.index(forKey: keys[index].siteID) == nil {
+                    warn(.recommendations, line, "site '\(keys[index].siteID)' has no work order in \(name(.workOrders))")
                 }
-                guard recs[index].status.isPending, !resolved.contains(recs[index].id) else { continue }
-                let line = recs[index].line
-                if sites.index(forKey: recs[index].siteID) == nil {
-                    warn(.recommendations, line, "site '\(recs[index].siteID)' has no work order in \(name(.workOrders))")
-                }
-                checkPerson(recs[index].recommendedBy, "recommended_by", .recommendations, line)
-                checkPerson(recs[index].salesOwner, "sales_owner", .recommendations, line)
+                checkPerson(keys[index].recommendedBy, "recommended_by", .recommendations, line)
+                checkPerson(keys[index].salesOwner, "sales_owner", .recommendations, line)
             }
         }
         for visit in dataset.scheduledVisits { checkPerson(visit.technicianID, "technician_id", .workOrders, visit.line) }

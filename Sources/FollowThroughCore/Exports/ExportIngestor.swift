@@ -44,7 +44,7 @@ public struct ExportIngestor {
         do {
             switch decoder.kind {
             case .workOrders: try decoder.ingestWorkOrder(row, into: &builder)
-            case .recommendations: builder.add(try decoder.recommendation(row))
+            case .recommendations: try decoder.ingestRecommendation(row, into: &builder)
             case .people: builder.add(try decoder.person(row))
             }
         } catch {

@@ -120,9 +120,37 @@ public final class RecordDecoder: Sendable {
     }
 
     public func recommendation(_ row: ExportRow) throws(RowRejection) -> Recommendation {
+        Self.recommendation(row, try checkedRecommendation(row))
+    }
+
+    private static func recommendation(_ row: ExportRow, _ c: CheckedRecommendation) -> Recommendation {
+        Recommendation(
+            id: c.id, workOrderID: row.text(Rec.workOrder), siteID: c.site, asset: row.text(Rec.asset),
+            description: row.text(Rec.description), priority: c.priority, estimatedValueCents: c.value, status: c.status,
+            createdAt: c.created, lastActivityAt: c.activity, recommendedBy: row.text(Rec.recommendedBy),
+            salesOwner: row.text(Rec.owner), quoteID: row.text(Rec.quote), line: row.line)
+    }
+
+    /// Validates a recommendation row exactly as `recommendation(_:)` does; a pending one goes to the builder without
+    /// its text when the builder asks for that (`DatasetBuilder.keepsPendingInFull`), any other in full.
+    func ingestRecommendation(_ row: ExportRow, into builder: inout DatasetBuilder) throws(RowRejection) {
+        guard builder.takesPendingWithoutText else { return builder.add(try recommendation(row)) }
+        let c = try checkedRecommendation(row)
+        guard c.status.isPending else { return builder.add(Self.recommendation(row, c)) }
+        builder.add(PendingRecommendation(
+            id: c.id, workOrderID: row.text(Rec.workOrder), siteID: c.site, priority: c.priority, estimatedValueCents: c.value,
+            status: c.status, createdAt: c.created, lastActivityAt: c.activity, recommendedBy: row.text(Rec.recommendedBy),
+            salesOwner: row.text(Rec.owner), line: row.line))
+    }
+
+    /// The checks of a recommendation row, in the order their messages are reported, and the fields they decode.
+    private typealias CheckedRecommendation = (id: String, site: String, status: RecommendationStatus, priority: Priority,
+                                               created: LocalDateTime, value: Int64?, activity: LocalDateTime?)
+
+    private func checkedRecommendation(_ row: ExportRow) throws(RowRejection) -> CheckedRecommendation {
         let id = try required(row, Rec.id)
         let site = try required(row, Rec.site)
-        let description = try required(row, Rec.description, trim: false)
+        if row.isEmpty(Rec.description) { throw RowRejection("missing \(kind.columns[Rec.description])") }
         let status: RecommendationStatus
         if !statusMapped, let exact = Self.exactRecommendationStatus(row.bytes(Rec.status)) {
             status = exact
@@ -137,11 +165,7 @@ public final class RecordDecoder: Sendable {
         }
         guard let created = try date(row, Rec.created) else { throw RowRejection("missing created_at") }
         let value = try money(row, Rec.value)
-        return Recommendation(
-            id: id, workOrderID: row.text(Rec.workOrder), siteID: site, asset: row.text(Rec.asset),
-            description: description, priority: priority, estimatedValueCents: value, status: status,
-            createdAt: created, lastActivityAt: try date(row, Rec.activity), recommendedBy: row.text(Rec.recommendedBy),
-            salesOwner: row.text(Rec.owner), quoteID: row.text(Rec.quote), line: row.line)
+        return (id, site, status, priority, created, value, try date(row, Rec.activity))
     }
 
     public func person(_ row: ExportRow) throws(RowRejection) -> Person {
@@ -158,7 +182,7 @@ public final class RecordDecoder: Sendable {
 
     // MARK: - Field helpers
 
-    private func required(_ row: ExportRow, _ column: Int, trim: Bool = true) throws(RowRejection) -> String {
+    private func required(_ row: ExportRow, _ column: Int) throws(RowRejection) -> String {
         let value = row.text(column)
         if value.isEmpty { throw RowRejection("missing \(kind.columns[column])") }
         return value

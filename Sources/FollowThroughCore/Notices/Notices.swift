@@ -82,5 +82,8 @@ public struct Plan: Sendable, Equatable {
     /// People who should have had a message but cannot be reached (not in people.csv, no email).
     public var unreachable: [String] = []
     public var stats = PlanStats()
+    /// Lines of recommendations.csv whose rows must be read again to fill in the text of listed recommendations
+    /// (`filling(rows:)`); empty when the dataset held them in full.
+    public var rowsToRead: [Int] = []
     public init() {}
 }

@@ -16,6 +16,7 @@ public struct Planner: Sendable {
             plan.stats.open = input.open.count
             preVisitSummaries(input, into: &plan)
             staleLeadDigests(input, into: &plan)
+            plan.rowsToRead = Set(input.placeholders.lines).sorted()
         }
         return plan
     }

@@ -56,7 +56,7 @@ extension Planner {
 
 extension OpenKey {
     /// Critical first, then the oldest, then by id so the order is stable.
-    static func technicianOrder(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<Recommendation>) -> Bool {
+    static func technicianOrder(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<PendingRecommendation>) -> Bool {
         if a.priority != b.priority { return a.priority < b.priority }
         if a.created != b.created { return a.created < b.created }
         return idBefore(a, b, recs)

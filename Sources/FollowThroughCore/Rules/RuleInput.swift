@@ -1,7 +1,7 @@
 /// What the rules need of an open recommendation, packed in a value holding no `String`: at 1M work orders ~100k
 /// are open, and copying a `Recommendation` (nine strings) in every filter and comparison cost most of the plan.
 struct OpenKey {
-    /// Position in `dataset.recommendations`.
+    /// Position in `dataset.pending`.
     var index: Int
     /// Estimated value in cents, 0 when blank (as the rules rank it).
     var value: Int64
@@ -21,7 +21,7 @@ struct OpenKey {
 /// cache miss). Ids are looked up in `IDSlots` and `ResolvedFilter`, not dictionaries.
 struct RuleInput {
     let dataset: Dataset
-    let recs: UnsafeBufferPointer<Recommendation>
+    let recs: UnsafeBufferPointer<PendingRecommendation>
     let visits: UnsafeBufferPointer<WorkOrder>
     /// The visits in the pre-visit window (positions in `dataset.scheduledVisits`), by start time, then id.
     let window: [Int]
@@ -32,23 +32,31 @@ struct RuleInput {
     /// The open recommendations, in file order.
     let open: [OpenKey]
 
-    /// The recommendation behind a key (a copy: for the few that get listed).
-    func recommendation(_ key: OpenKey) -> Recommendation { recs[key.index] }
+    /// Lines of the recommendations handed out without their text (see `Plan.rowsToRead`).
+    let placeholders = LineLog()
+
+    /// The recommendation behind a key (a copy: for the few that get listed); without its text when the dataset does
+    /// not hold it in full, its line then logged in `placeholders`.
+    func recommendation(_ key: OpenKey) -> Recommendation {
+        let pending = recs[key.index]
+        if pending.record < 0 { placeholders.lines.append(pending.line) }
+        return dataset.recommendation(pending)
+    }
 }
 
 extension Planner {
     /// Runs `body` over the dataset's rule input; the buffers must not escape it.
     func withRuleInput<T>(_ dataset: Dataset, _ body: (RuleInput) -> T) -> T {
-        dataset.recommendations.withUnsafeBufferPointer { recs in
+        dataset.pending.withUnsafeBufferPointer { recs in
             dataset.scheduledVisits.withUnsafeBufferPointer { visits in
                 let window = windowVisits(visits)
                 let siteSlots = IDSlots(window.map { visits[$0].siteID })
                 var owners = DigestOwners(people: dataset.people)
                 var open: [OpenKey] = []
                 open.reserveCapacity(recs.count)  // pages never written cost nothing; growing by copies did
-                // `dataset.isOpen(recs[i])` spelled out: passing the record copied it (nine retains and releases).
+                // Every key is pending (open or quoted); those a completed work order did are not open.
                 let resolved = ResolvedFilter(dataset.resolvedIDs)
-                for i in recs.indices where recs[i].status.isPending && !resolved.contains(recs[i].id) {
+                for i in recs.indices where !resolved.contains(recs[i].id) {
                     let created = recs[i].createdAt
                     let stale = asOf.days(since: recs[i].lastActivityAt.date) >= settings.staleAfterDays
                     open.append(OpenKey(
@@ -67,9 +75,14 @@ extension Planner {
 extension OpenKey {
     /// Ties broken by id, so the order never depends on the file's. `recs` is `RuleInput.recs`: comparators take
     /// the buffer, not the whole input, which would be copied (retaining the dataset) per comparison.
-    static func idBefore(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<Recommendation>) -> Bool {
+    static func idBefore(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<PendingRecommendation>) -> Bool {
         recs[a.index].id < recs[b.index].id
     }
+}
+
+/// Lines collected while the rules run (a class: `RuleInput` is passed by value).
+final class LineLog {
+    var lines: [Int] = []
 }
 
 extension LocalDateTime {

@@ -96,7 +96,7 @@ struct DigestOwners {
 
 extension OpenKey {
     /// Priority, then estimated value (highest first), then age (oldest first), then id.
-    static func salesOrder(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<Recommendation>) -> Bool {
+    static func salesOrder(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<PendingRecommendation>) -> Bool {
         if a.priority != b.priority { return a.priority < b.priority }
         if a.value != b.value { return a.value > b.value }
         if a.created != b.created { return a.created < b.created }

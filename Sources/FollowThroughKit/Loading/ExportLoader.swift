@@ -17,6 +17,7 @@ public enum ExportLoader {
         for kind in [ExportKind.people, .workOrders, .recommendations] { columns[kind] = try header(kind, config) }
         var builder = DatasetBuilder(files: names)
         builder.previousStatuses = previousStatuses
+        builder.keepsPendingInFull = false  // their text is read again for the few listed: `rows(of:lines:)`
         try ingest(.people, config, into: &builder)
         builder.reserve(recommendations: estimatedRows(config.exports[.recommendations]!))
         try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil, splitAbove: splitAbove, into: &builder)
@@ -28,6 +29,17 @@ public enum ExportLoader {
             builder.endRevisit()
         }
         return builder.build()
+    }
+
+    /// The recommendations on these lines of the export, read again (see `Plan.rowsToRead`).
+    public static func recommendations(_ config: Config, lines: [Int]) throws(ExportError) -> [Int: Recommendation] {
+        let source = config.exports[.recommendations]!
+        var reader = RecommendationRowReader(file: source.displayName, options: source.options, timeZone: config.timeZone, lines: lines)
+        try stream(source, until: { reader.isDone }) { chunk throws in try reader.feed(chunk) }
+        if !reader.isDone {
+            do { try reader.finish() } catch { throw asExportError(error, source) }
+        }
+        return reader.rows
     }
 
     static func ingest(_ kind: ExportKind, _ config: Config, into builder: inout DatasetBuilder) throws(ExportError) {

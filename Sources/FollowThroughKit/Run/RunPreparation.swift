@@ -61,7 +61,17 @@ public enum RunPreparation {
                 status: .configOrInput)
         }
         let asOf = requested ?? LocalDateTime(utcSeconds: now, in: config.timeZone).date
-        let plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
+        var plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
+        if !plan.rowsToRead.isEmpty {
+            let file = config.exports[.recommendations]!.displayName
+            do {
+                plan = try plan.filling(rows: try ExportLoader.recommendations(config, lines: plan.rowsToRead))
+            } catch let error as RowsChanged {
+                throw RunFailure(message: "\(file): line \(error.line): \(error.message) (hint: the export changed while the run read it; run again once it is written in full; nothing was sent)", status: .configOrInput)
+            } catch {
+                throw RunFailure(message: "\(error)", status: .configOrInput)
+            }
+        }
         timer.lap("plan")
         return LoadedRun(config: config, asOf: asOf, dataset: loaded.dataset, report: loaded.report, plan: plan, templates: templates)
     }

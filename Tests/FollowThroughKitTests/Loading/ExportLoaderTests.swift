@@ -47,11 +47,15 @@ import FollowThroughTestSupport
         return builder.build()
     }
 
-    /// The report and what the rules use are the same however the files were read.
+    /// The report and what the rules use are the same however the files were read. `a` is the loader's (pending
+    /// recommendations without their text), `b` a builder's holding every recommendation in full.
     func expectSameRead(_ a: (dataset: Dataset, report: DataQualityReport), _ b: (dataset: Dataset, report: DataQualityReport),
                         sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(a.report == b.report, sourceLocation: sourceLocation)
-        #expect(a.dataset.recommendations == b.dataset.recommendations, sourceLocation: sourceLocation)
+        #expect(a.dataset.pending.allSatisfy { $0.record == -1 }, sourceLocation: sourceLocation)
+        #expect(a.dataset.pending == b.dataset.pending.map { var key = $0; key.record = -1; return key }, sourceLocation: sourceLocation)
+        #expect(b.dataset.pending.allSatisfy { b.dataset.recommendation($0).id == $0.id }, sourceLocation: sourceLocation)
+        #expect(a.dataset.recommendations == b.dataset.recommendations.filter { !$0.status.isPending }, sourceLocation: sourceLocation)
         #expect(a.dataset.sites == b.dataset.sites, sourceLocation: sourceLocation)
         #expect(a.dataset.scheduledVisits == b.dataset.scheduledVisits, sourceLocation: sourceLocation)
         #expect(a.dataset.resolvedIDs == b.dataset.resolvedIDs, sourceLocation: sourceLocation)
@@ -68,7 +72,7 @@ import FollowThroughTestSupport
         #expect(parallel.report.rejections.first?.message.contains("duplicate work_order_id 'W3' (first on line 5)") == true)
         #expect(parallel.dataset.sites["A"] == Site(id: "A", name: "New Name", customerName: "Acme", address: "1 Main St"))
         #expect(parallel.dataset.sites["B"]?.name == "Again")  // a left-out visit's site details still count
-        #expect(parallel.dataset.recommendations.first { $0.id == "R1" }?.recommendedBy == "T1")  // from W1's technician
+        #expect(parallel.dataset.pending.first { $0.id == "R1" }?.recommendedBy == "T1")  // from W1's technician
         #expect(parallel.dataset.resolvedIDs == ["R3"])
     }
 
@@ -135,6 +139,56 @@ import FollowThroughTestSupport
         let seen = StatusChanges.detect(previous: previous, dataset: night.dataset, asOf: LocalDate(iso: "2026-11-23")!)
         #expect(seen.changes == expected.changes)
         #expect(seen.next.dictionary == expected.next.dictionary)
+    }
+
+    /// The loader keeps pending recommendations without their text; the plan made from them, filled in from the rows
+    /// read again, is the plan made from a dataset holding them in full.
+    @Test(arguments: 1...6)
+    func planFilledFromRowsReadAgainEqualsThePlanFromWholeRecords(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
+        let eol = pick(["\n", "\r\n"])
+        var workOrders = ["work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves"]
+        var recommendations = ["recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id"]
+        for i in 0..<300 {
+            let status = pick(["completed", "completed", "scheduled"])
+            let start = status == "scheduled" ? "2026-11-2\(4 + rng.next() % 3) 0\(rng.next() % 10):00" : "2026-0\(1 + rng.next() % 9)-10 09:00"
+            workOrders.append("W\(i),S\(rng.next() % 12),Plant \(i % 12),,,T1,\(status),\(start),,\(pick(["", "R\(rng.next() % 300)"]))")
+            let description = pick(["\"Replace belt, then \"\"test\"\"\"", "\"Two\(eol)lines\"", "Coil <cleaning> & more"])
+            recommendations.append("R\(i),W\(rng.next() % 300),S\(rng.next() % 12),RTU-\(i),\(description),\(pick(["high", "low", "critical"])),"
+                                   + "\(rng.next() % 5000),\(pick(["open", "quoted", "declined"])),2026-0\(1 + rng.next() % 9)-01,"
+                                   + "2026-\(pick(["06", "11"]))-0\(1 + rng.next() % 9),\(pick(["", "T1"])),\(pick(["S1", "", "X"])),Q-\(i)")
+        }
+        let config = try write(["people.csv": Self.people, "work_orders.csv": workOrders.joined(separator: eol),
+                                "recommendations.csv": recommendations.joined(separator: eol)])
+        let planner = Planner(settings: RuleSettings(digestLimit: 5), asOf: LocalDate(iso: "2026-11-23")!)
+        let whole = planner.plan(try sequential(config).dataset)
+        let lean = planner.plan(try ExportLoader.load(config, splitAbove: 0).dataset)
+        #expect(whole.rowsToRead.isEmpty)
+        #expect(!lean.rowsToRead.isEmpty)
+        #expect(lean != whole)  // placeholders, until filled in
+        let filled = try lean.filling(rows: ExportLoader.recommendations(config, lines: lean.rowsToRead))
+        #expect(filled == whole)
+        #expect(!filled.summaries.isEmpty && !filled.digests.isEmpty)
+    }
+
+    /// A row read again that no longer holds the recommendation the first read saw stops the run.
+    @Test func aRowThatChangedSinceTheFirstReadIsAnError() throws {
+        let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders, "recommendations.csv": Self.recommendations])
+        let planner = Planner(settings: RuleSettings(), asOf: LocalDate(iso: "2026-11-23")!)
+        let lean = planner.plan(try ExportLoader.load(config).dataset)
+        #expect(lean.rowsToRead.sorted() == [2, 3])  // R1 and R2 are stale leads
+        let path = config.exports[.recommendations]!.path
+        let swapped = Self.recommendations.replacingOccurrences(of: "R2,W1", with: "R9,W1")
+        try (swapped + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: RowsChanged(line: 3, message: "this line held recommendation 'R2' earlier in the run and now 'R9'")) {
+            try lean.filling(rows: ExportLoader.recommendations(config, lines: lean.rowsToRead))
+        }
+        let headerOnly = String(Self.recommendations.prefix { $0 != "\n" })
+        try (headerOnly + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: RowsChanged(line: 2, message: "recommendation 'R1' is no longer on this line")) {
+            try lean.filling(rows: ExportLoader.recommendations(config, lines: lean.rowsToRead))
+        }
     }
 
     @Test func rowEstimateFollowsTheFirstLines() throws {
