@@ -35,6 +35,9 @@ extension DatasetBuilder {
             }
         }
         // Positions in `recommendations` move by what this part holds, for the later part's kept records that stay.
+        // Room for exactly both parts: appending would grow by doubling, and what is read here is held all night.
+        dataset.recommendations.reserveCapacity(dataset.recommendations.count + later.dataset.recommendations.count)
+        dataset.pending.reserveCapacity(dataset.pending.count + later.dataset.pending.count)
         var position = Int32(dataset.recommendations.count)
         var renumbered = [Int32](repeating: -1, count: later.dataset.recommendations.count)
         for (i, r) in later.dataset.recommendations.enumerated() where dropped.isEmpty || !dropped.contains(r.id) {
@@ -57,6 +60,7 @@ extension DatasetBuilder {
                 duplicate(.workOrders, visit.line, Self.duplicate(.workOrders, visit.id, first: Int(first)))
             }
         }
+        dataset.scheduledVisits.reserveCapacity(dataset.scheduledVisits.count + later.dataset.scheduledVisits.count)
         dataset.scheduledVisits.append(contentsOf: later.dataset.scheduledVisits.filter { !droppedVisits.contains($0.line) })
         dataset.resolvedIDs.formUnion(later.dataset.resolvedIDs)
 

@@ -82,7 +82,6 @@ public struct DatasetBuilder: Sendable {
     }
 
     public mutating func add(_ workOrder: WorkOrder) {
-        remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
         var siteID = workOrder.siteID, name = workOrder.siteName, customer = workOrder.customerName, address = workOrder.siteAddress
         siteID.withUTF8 { site in
             name.withUTF8 { name in
@@ -96,14 +95,26 @@ public struct DatasetBuilder: Sendable {
         }
         switch workOrder.status {
         case .scheduled:
-            if let first = visitLines.insertIfAbsent(workOrder.id, UInt64(workOrder.line)) {
-                duplicateLines[workOrder.line] = workOrder.id
-                return reject(.workOrders, line: workOrder.line, Self.duplicate(.workOrders, workOrder.id, first: Int(first)))
-            }
-            dataset.scheduledVisits.append(workOrder)
-        case .completed: dataset.resolvedIDs.formUnion(workOrder.resolves)
-        case .cancelled: break
+            var visit = workOrder
+            (visit.siteName, visit.customerName, visit.siteAddress, visit.resolves) = ("", "", "", [])
+            addVisit(visit)
+        case .completed:
+            remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
+            dataset.resolvedIDs.formUnion(workOrder.resolves)
+        case .cancelled:
+            remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
         }
+    }
+
+    /// A scheduled visit whose site details are already in the site table: kept without them (rules and messages
+    /// take a visit's site from `Dataset.sites`), unless its id was scheduled before.
+    mutating func addVisit(_ visit: WorkOrder) {
+        remember(visit.id, line: visit.line, technician: visit.technicianID)
+        if let first = visitLines.insertIfAbsent(visit.id, UInt64(visit.line)) {
+            duplicateLines[visit.line] = visit.id
+            return reject(.workOrders, line: visit.line, Self.duplicate(.workOrders, visit.id, first: Int(first)))
+        }
+        dataset.scheduledVisits.append(visit)
     }
 
     /// A completed or cancelled work order row, already validated: only its id, technician, site details and
@@ -150,7 +161,7 @@ public struct DatasetBuilder: Sendable {
     static let hashMask: UInt64 = 1 << 40 - 1
 
     /// The site's non-empty details from this row replace what it held; a site seen for the first time is added.
-    private mutating func updateSite(_ siteID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer,
+    mutating func updateSite(_ siteID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer,
                                      customerName: UnsafeRawBufferPointer, address: UnsafeRawBufferPointer) {
         let hash = DetailsHash.of(name, customerName, address) & Self.hashMask
         let next = UInt64(siteList.count)

@@ -64,7 +64,17 @@ public final class RecordDecoder: Sendable {
         } else {
             status = try enumValue(row, WO.status, required: true, WorkOrderStatus.init(rawValue:)) ?? .scheduled
         }
-        if status == .scheduled { return builder.add(try workOrder(row)) }
+        if status == .scheduled {
+            // As `workOrder(_:)` checks it; the site details go to the site table only (see `DatasetBuilder.addVisit`).
+            let start = try date(row, WO.start)
+            let tech = row.text(WO.tech)
+            if tech.isEmpty { throw RowRejection("missing technician_id (required for a scheduled work order)") }
+            guard let start else { throw RowRejection("missing scheduled_start (required for a scheduled work order)") }
+            let completed = try date(row, WO.completed)
+            builder.updateSite(site, name: row.bytes(WO.siteName), customerName: row.bytes(WO.customer), address: row.bytes(WO.address))
+            return builder.addVisit(WorkOrder(id: String(decoding: id, as: UTF8.self), siteID: String(decoding: site, as: UTF8.self),
+                                              technicianID: tech, status: .scheduled, scheduledStart: start, completedAt: completed, line: row.line))
+        }
         _ = try date(row, WO.start)
         _ = try date(row, WO.completed)
         builder.addHistory(row, id: id, site: site, status: status)
