@@ -1,7 +1,7 @@
 /// Everything the rules need from the three exports; history that no rule uses is not kept.
 public struct Dataset: Sendable {
     public var people: [String: Person]
-    public var sites: [String: Site]
+    public var sites: SiteDirectory
     /// Work orders with status `scheduled`.
     public var scheduledVisits: [WorkOrder]
     /// Recommendation ids carried out by a completed work order.
@@ -19,7 +19,7 @@ public struct Dataset: Sendable {
 
     public init(people: [String: Person] = [:], sites: [String: Site] = [:], scheduledVisits: [WorkOrder] = [],
                 resolvedIDs: Set<String> = [], recommendations: [Recommendation] = []) {
-        self.people = people; self.sites = sites; self.scheduledVisits = scheduledVisits
+        self.people = people; self.sites = SiteDirectory(sites); self.scheduledVisits = scheduledVisits
         self.resolvedIDs = resolvedIDs; self.recommendations = recommendations
         recommendationCount = recommendations.count
         for (i, r) in recommendations.enumerated() where r.status.isPending { pending.append(PendingRecommendation(r, record: Int32(i))) }

@@ -76,24 +76,7 @@ extension DatasetBuilder {
         }
 
         // Sites: the later part's non-empty details are the more recent.
-        for site in later.siteList {
-            var id = site.id
-            id.withUTF8 { id in
-                let next = UInt64(siteList.count)
-                let index = siteIndex.withValue(UnsafeRawBufferPointer(id), initial: next << 40) { value, isNew in
-                    isNew ? -1 : Int(value >> 40)
-                }
-                if index < 0 {
-                    siteList.append(site)
-                } else {
-                    site.name.withUnsafeBytes { name in
-                        site.customerName.withUnsafeBytes { customer in
-                            site.address.withUnsafeBytes { siteList[index].refresh(name: name, customerName: customer, address: $0) }
-                        }
-                    }
-                }
-            }
-        }
+        sites.merge(later: later.sites)
 
         // The later part's own duplicates of an id first seen here name this part's line, as a single reader would.
         for (kind, list) in laterRejections {

@@ -19,10 +19,8 @@ public struct DatasetBuilder: Sendable {
     var wantedTechnicians: ShortKeyTable?
     var technicianNames: [String] = []
     var technicianIndex = ShortKeyTable()
-    /// Sites by id: `index << 40 | details hash` (40 bits of the hash of the last row's name, customer and address),
-    /// so a row repeating its site's details costs one lookup; `siteList` holds the details (latest non-empty win).
-    var siteIndex = ShortKeyTable()
-    var siteList: [SiteBytes] = []
+    /// Sites and their latest details.
+    var sites = SiteDirectory()
     /// Recommendation ids seen: their first line and the export's status (`line << 8 | TrackedStatus.code`); at
     /// `build()` it becomes the dataset's `statuses`.
     var recommendationLines = ShortKeyTable()
@@ -158,58 +156,11 @@ public struct DatasetBuilder: Sendable {
         return index
     }
 
-    static let hashMask: UInt64 = 1 << 40 - 1
-
     /// The site's non-empty details from this row replace what it held; a site seen for the first time is added.
+    @inline(__always)
     mutating func updateSite(_ siteID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer,
-                                     customerName: UnsafeRawBufferPointer, address: UnsafeRawBufferPointer) {
-        let hash = DetailsHash.of(name, customerName, address) & Self.hashMask
-        let next = UInt64(siteList.count)
-        let changed: Int? = siteIndex.withValue(siteID, initial: next << 40 | hash) { value, isNew in
-            if isNew { return nil }
-            if value & Self.hashMask == hash { return -1 }
-            value = (value & ~Self.hashMask) | hash
-            return Int(value >> 40)
-        }
-        switch changed {
-        case nil:
-            precondition(next < 1 << 24, "too many sites to pack")
-            siteList.append(SiteBytes(id: String(decoding: siteID, as: UTF8.self), name: name, customerName: customerName, address: address))
-        case let index?:
-            if index >= 0 { siteList[index].refresh(name: name, customerName: customerName, address: address) }
-        }
-    }
-
-    /// A site's details as the bytes of its latest work order row (compared per row without making strings).
-    struct SiteBytes: Sendable {
-        var id: String
-        var name: [UInt8]
-        var customerName: [UInt8]
-        var address: [UInt8]
-
-        init(id: String, name: UnsafeRawBufferPointer, customerName: UnsafeRawBufferPointer, address: UnsafeRawBufferPointer) {
-            self.id = id; self.name = Array(name); self.customerName = Array(customerName); self.address = Array(address)
-        }
-
-        /// Takes the row's non-empty details that differ from what the site holds, in place.
-        @inline(__always)
-        mutating func refresh(name: UnsafeRawBufferPointer, customerName: UnsafeRawBufferPointer, address: UnsafeRawBufferPointer) {
-            Self.take(&self.name, name)
-            Self.take(&self.customerName, customerName)
-            Self.take(&self.address, address)
-        }
-
-        @inline(__always)
-        private static func take(_ held: inout [UInt8], _ bytes: UnsafeRawBufferPointer) {
-            guard !bytes.isEmpty else { return }
-            let same = held.count == bytes.count && held.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-            if !same { held = Array(bytes) }
-        }
-
-        var site: Site {
-            Site(id: id, name: String(decoding: name, as: UTF8.self), customerName: String(decoding: customerName, as: UTF8.self),
-                 address: String(decoding: address, as: UTF8.self))
-        }
+                             customerName: UnsafeRawBufferPointer, address: UnsafeRawBufferPointer) {
+        sites.update(siteID, name: name, customerName: customerName, address: address)
     }
 
     public mutating func add(_ recommendation: Recommendation) {
@@ -335,8 +286,8 @@ public struct DatasetBuilder: Sendable {
         self.dataset = Dataset()
         dataset.statuses = trackedStatuses(resolved: dataset.resolvedIDs)
         dataset.recommendationCount = dataset.statuses.count
-        dataset.sites.reserveCapacity(siteList.count)
-        for entry in siteList { dataset.sites[entry.id] = entry.site }
+        dataset.sites = sites
+        sites = SiteDirectory()
         var report = DataQualityReport()
         report.rejections = Array([ExportKind.people, .workOrders, .recommendations]
             .flatMap { rejections[$0] ?? [] }.prefix(maxListedIssues))
@@ -368,7 +319,7 @@ public struct DatasetBuilder: Sendable {
                 if keys[index].recommendedBy.isEmpty, let tech = technician(keys[index].workOrderID) { keys[index].recommendedBy = tech }
                 guard !resolved.contains(keys[index].id) else { continue }
                 let line = keys[index].line
-                if sites.index(forKey: keys[index].siteID) == nil {
+                if !sites.contains(keys[index].siteID) {
                     warn(.recommendations, line, "site '\(keys[index].siteID)' has no work order in \(name(.workOrders))")
                 }
                 checkPerson(keys[index].recommendedBy, "recommended_by", .recommendations, line)
