@@ -17,7 +17,7 @@ public enum ExportLoader {
         for kind in [ExportKind.people, .workOrders, .recommendations] { columns[kind] = try header(kind, config) }
         var builder = DatasetBuilder(files: names)
         builder.previousStatuses = previousStatuses
-        builder.keepsPendingInFull = false  // their text is read again for the few listed: `rows(of:lines:)`
+        builder.keepsPendingInFull = false  // their text is read again for the few listed: `recommendations(_:lines:)`
         try ingest(.people, config, into: &builder)
         builder.reserve(recommendations: estimatedRows(config.exports[.recommendations]!))
         try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil, splitAbove: splitAbove, into: &builder)
