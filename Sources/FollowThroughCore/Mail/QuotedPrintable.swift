@@ -71,6 +71,14 @@ public enum QuotedPrintable {
                     var j = i
                     while j < end {
                         let b = p[j]
+                        // Most bytes: mid-line, safe, with room left before a soft break — copied as they are.
+                        if lineLength != 0, lineLength < maxLineLength - 1, j < end - 1, !mustEscape[Int(b)] {
+                            out[o] = b
+                            o += 1
+                            lineLength += 1
+                            j += 1
+                            continue
+                        }
                         let isLast = j == end - 1
                         var escape = mustEscape[Int(b)] || (isLast && (b == 0x20 || b == 0x09))
                         if lineLength == 0 && !escape {
