@@ -64,16 +64,17 @@ public struct MIMEMessage: Sendable, Equatable {
         let boundary = self.boundary
         headers.append(HeaderEncoding.fold(name: "Content-Type", words: ["multipart/alternative;", "boundary=\"\(boundary)\""]))
 
-        var out = headers.joined(separator: crlf) + crlf + crlf
+        // Bytes from the start: the bodies are encoded straight into the message, with no String in between.
+        var out: [UInt8] = []
+        out.reserveCapacity(textBody.utf8.count + htmlBody.utf8.count + (textBody.utf8.count + htmlBody.utf8.count) / 4 + 2048)
+        out += (headers.joined(separator: crlf) + crlf + crlf).utf8
         for (type, body) in [("text/plain", textBody), ("text/html", htmlBody)] {
-            out += "--\(boundary)" + crlf
-            out += "Content-Type: \(type); charset=utf-8" + crlf
-            out += "Content-Transfer-Encoding: quoted-printable" + crlf
-            out += crlf
-            out += QuotedPrintable.encode(body) + crlf
+            out += "--\(boundary)\(crlf)Content-Type: \(type); charset=utf-8\(crlf)Content-Transfer-Encoding: quoted-printable\(crlf)\(crlf)".utf8
+            QuotedPrintable.encode(body, into: &out)
+            out += crlf.utf8
         }
-        out += "--\(boundary)--" + crlf
-        return Array(out.utf8)
+        out += "--\(boundary)--\(crlf)".utf8
+        return out
     }
 
     /// The multipart boundary: `=_ft_` and 32 hex digits derived from `messageID`. `=_` can never

@@ -12,70 +12,108 @@ public enum QuotedPrintable {
     /// the start of an encoded line and the `F` of a line-initial `From ` are escaped too. The
     /// output ends with CRLF exactly when the input ends with a line break.
     public static func encode(_ text: String) -> String {
-        String(decoding: encode(bytes: Array(text.utf8)), as: UTF8.self)
+        var out: [UInt8] = []
+        encode(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Encodes raw bytes; see `encode(_:)`.
     public static func encode(bytes: [UInt8]) -> [UInt8] {
-        // Split into hard lines on CRLF, LF or CR.
-        var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x0D || b == 0x0A {
-                lines.append(bytes[start..<i])
-                if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
-                start = i + 1
-            }
-            i += 1
-        }
-        lines.append(bytes[start..<bytes.count])
-
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 8 + 16)
-        for (n, line) in lines.enumerated() {
-            if n > 0 { out += [0x0D, 0x0A] }
-            encodeLine(line, into: &out)
-        }
+        bytes.withUnsafeBufferPointer { encode($0, into: &out) }
         return out
+    }
+
+    /// Appends the encoding of `text` to `out` (no copy of the text on the way).
+    public static func encode(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { encode($0, into: &out) }
+    }
+
+    /// Appends the encoding of `input` to `out`, writing straight into room reserved for the worst case.
+    static func encode(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        // Worst case: every byte escaped (3), plus a soft break (3) per 24 escapes, plus CRLF per input byte at most.
+        let worst = input.count * 3 + input.count / 8 + 16
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: worst))
+        let written = out.withUnsafeMutableBufferPointer { buffer in
+            encode(input, to: buffer.baseAddress! + start)
+        }
+        out.removeLast(worst - written)
+    }
+
+    /// `=XX` is needed for this byte anywhere in a line (space and tab only at its end; see `encode(_:)`).
+    private static let mustEscape: [Bool] = (0...255).map { b in
+        switch b {
+        case 0x20, 0x09: false
+        case 0x3D: true
+        case 33...126: false
+        default: true
+        }
     }
 
     private static let hex = Array("0123456789ABCDEF".utf8)
 
-    private static func encodeLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        var lineLength = 0
-        var index = line.startIndex
-        while index < line.endIndex {
-            let b = line[index]
-            let isLast = index == line.endIndex - 1
-            let atLineStart = lineLength == 0
-            var escape: Bool
-            switch b {
-            case 0x20, 0x09: escape = isLast
-            case 0x3D: escape = true
-            case 33...126: escape = false
-            default: escape = true
+    /// Encodes into `out` (room for the worst case); returns how many bytes were written.
+    private static func encode(_ input: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        mustEscape.withUnsafeBufferPointer { mustEscape in
+            hex.withUnsafeBufferPointer { hex in
+                guard let p = input.baseAddress else { return 0 }
+                let n = input.count
+                var o = 0
+                var i = 0
+                var lineLength = 0
+                while true {
+                    // The hard line [i, end): up to the next CR or LF.
+                    var end = i
+                    while end < n, p[end] != 0x0D, p[end] != 0x0A { end += 1 }
+                    lineLength = 0
+                    var j = i
+                    while j < end {
+                        let b = p[j]
+                        // Most bytes: mid-line, safe, with room left before a soft break — copied as they are.
+                        if lineLength != 0, lineLength < maxLineLength - 1, j < end - 1, !mustEscape[Int(b)] {
+                            out[o] = b
+                            o += 1
+                            lineLength += 1
+                            j += 1
+                            continue
+                        }
+                        let isLast = j == end - 1
+                        var escape = mustEscape[Int(b)] || (isLast && (b == 0x20 || b == 0x09))
+                        if lineLength == 0 && !escape {
+                            if b == UInt8(ascii: ".") {
+                                escape = true
+                            } else if b == UInt8(ascii: "F"), end - j >= 5, p[j + 1] == UInt8(ascii: "r"),
+                                      p[j + 2] == UInt8(ascii: "o"), p[j + 3] == UInt8(ascii: "m"), p[j + 4] == 0x20 {
+                                escape = true
+                            }
+                        }
+                        let tokenLength = escape ? 3 : 1
+                        // The last token of a line may use all 76 columns; any other must leave room for a soft break.
+                        let limit = isLast ? maxLineLength : maxLineLength - 1
+                        if lineLength + tokenLength > limit {
+                            out[o] = UInt8(ascii: "="); out[o + 1] = 0x0D; out[o + 2] = 0x0A
+                            o += 3
+                            lineLength = 0
+                            continue  // re-evaluate: the byte now starts a line
+                        }
+                        if escape {
+                            out[o] = UInt8(ascii: "="); out[o + 1] = hex[Int(b >> 4)]; out[o + 2] = hex[Int(b & 0x0F)]
+                            o += 3
+                        } else {
+                            out[o] = b
+                            o += 1
+                        }
+                        lineLength += tokenLength
+                        j += 1
+                    }
+                    guard end < n else { return o }
+                    out[o] = 0x0D; out[o + 1] = 0x0A
+                    o += 2
+                    i = end + (p[end] == 0x0D && end + 1 < n && p[end + 1] == 0x0A ? 2 : 1)
+                }
             }
-            if atLineStart && !escape {
-                if b == UInt8(ascii: ".") { escape = true }
-                if b == UInt8(ascii: "F"), line[index...].starts(with: "From ".utf8) { escape = true }
-            }
-            let tokenLength = escape ? 3 : 1
-            // The last token of a line may use all 76 columns; any other token must leave room for a soft break.
-            let limit = isLast ? maxLineLength : maxLineLength - 1
-            if lineLength + tokenLength > limit {
-                out += [UInt8(ascii: "="), 0x0D, 0x0A]
-                lineLength = 0
-                continue  // re-evaluate: the byte now starts a line
-            }
-            if escape {
-                out += [UInt8(ascii: "="), hex[Int(b >> 4)], hex[Int(b & 0x0F)]]
-            } else {
-                out.append(b)
-            }
-            lineLength += tokenLength
-            index += 1
         }
     }
 }

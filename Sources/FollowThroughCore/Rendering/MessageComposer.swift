@@ -46,24 +46,44 @@ public struct MessageComposer: Sendable {
     }
 
     func compose(_ plan: Plan, concurrently: Bool) -> (messages: [ComposedMessage], problems: [String]) {
+        var messages: [ComposedMessage] = []
+        let problems = compose(plan, batchSize: Int.max, concurrently: concurrently) { messages += $0 }
+        return (messages, problems)
+    }
+
+    /// The plan's messages a batch of at most `batchSize` at a time, in plan order, each batch handed to `each` before
+    /// the next is rendered (so only one batch of bodies is in memory); returns the people who could not be addressed.
+    /// The batches, put together, are what `compose(_:)` returns.
+    public func compose(_ plan: Plan, batchSize: Int, _ each: ([ComposedMessage]) throws -> Void) rethrows -> [String] {
+        try compose(plan, batchSize: batchSize, concurrently: true, each)
+    }
+
+    func compose(_ plan: Plan, batchSize: Int, concurrently: Bool, _ each: ([ComposedMessage]) throws -> Void) rethrows -> [String] {
         let summaries = plan.summaries.count, digests = plan.digests.count
         let count = summaries + digests + plan.leadUpdates.count
-        let outcomes: [Outcome]
-        if concurrently {
-            outcomes = concurrentMap(count) { outcome(plan, $0, summaries: summaries, digests: digests) }
-        } else {
-            outcomes = (0..<count).map { outcome(plan, $0, summaries: summaries, digests: digests) }
-        }
-        var messages: [ComposedMessage] = []
         var problems: [String] = []
-        messages.reserveCapacity(count)
-        for outcome in outcomes {
-            switch outcome {
-            case .message(let m): messages.append(m)
-            case .problem(let p): problems.append(p)
+        var start = 0
+        while start < count {
+            let end = count - start > batchSize ? start + batchSize : count
+            let outcomes: [Outcome]
+            if concurrently {
+                let first = start
+                outcomes = concurrentMap(end - start) { outcome(plan, first + $0, summaries: summaries, digests: digests) }
+            } else {
+                outcomes = (start..<end).map { outcome(plan, $0, summaries: summaries, digests: digests) }
             }
+            var messages: [ComposedMessage] = []
+            messages.reserveCapacity(end - start)
+            for outcome in outcomes {
+                switch outcome {
+                case .message(let m): messages.append(m)
+                case .problem(let p): problems.append(p)
+                }
+            }
+            if !messages.isEmpty { try each(messages) }
+            start = end
         }
-        return (messages, problems)
+        return problems
     }
 
     /// The outcome of notice `index`, counting summaries, then digests, then lead updates.

@@ -29,8 +29,7 @@ final class SMTPRun: @unchecked Sendable {
     private let logger: Logger
     private let onOutcome: @Sendable (DeliveryOutcome) -> Void
     private let lock = NSLock()
-    private var messages: [OutgoingMessage] = []
-    private var nextIndex = 0
+    private var messages = MessageSource([])
     private var counts: [DeliveryOutcome.Status: Int] = [:]
     private let throttle: Throttle?
 
@@ -43,8 +42,8 @@ final class SMTPRun: @unchecked Sendable {
 
     private var url: String { settings.settings.url }
 
-    func deliver(_ messages: [OutgoingMessage]) throws(TransportSetupError) {
-        guard !messages.isEmpty else { return }
+    func deliver(_ messages: MessageSource) throws(TransportSetupError) {
+        guard messages.count > 0 else { return }
         self.messages = messages
         let started = ContinuousClock.now
         logger.info("smtp: sending", metadata: [
@@ -96,15 +95,10 @@ final class SMTPRun: @unchecked Sendable {
         }
     }
 
-    private var hasMore: Bool { lock.withLock { nextIndex < messages.count } }
+    private var hasMore: Bool { messages.hasMore }
 
-    private func takeNext() -> OutgoingMessage? {
-        lock.withLock {
-            guard nextIndex < messages.count else { return nil }
-            defer { nextIndex += 1 }
-            return messages[nextIndex]
-        }
-    }
+    /// The next message to send; the source loads bodies a batch at a time as they are taken.
+    private func takeNext() -> OutgoingMessage? { messages.next() }
 
     private func work(on connection: CurlSMTPConnection) {
         while let message = takeNext() {

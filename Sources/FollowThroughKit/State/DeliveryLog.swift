@@ -52,16 +52,17 @@ extension StateStore {
     }
 
     /// Runs `body` (the delivery loop) with SQLite's automatic checkpoints held back; the next commit after it (the
-    /// run's end) checkpoints once. Each outcome rewrites its message row, blob and all (~40 KB), so at 1M work orders
-    /// the WAL passed the default 1,000-page mark every few dozen deliveries and a checkpoint (three fsyncs) ran inside
-    /// the loop. Safety is unchanged: a commit is in the WAL when `record` returns, whether or not it was checkpointed.
+    /// run's end) checkpoints once. Before schema v4 each outcome rewrote its message row, blob and all (~40 KB), and
+    /// the WAL passed the default 1,000-page mark every few dozen deliveries; the body now has its own table, but a
+    /// checkpoint (three fsyncs) inside the loop still buys nothing. Safety is unchanged: a commit is in the WAL when
+    /// `record` returns, whether or not it was checkpointed.
     public func withoutCheckpoints<T>(_ body: () throws -> T) throws -> T {
         try setAutoCheckpoint(Self.deliveryCheckpointPages)
         defer { try? setAutoCheckpoint(1000) }  // SQLite's default
         return try body()
     }
 
-    /// ~100 MB of WAL: more than a 1M night's deliveries write (~20 MB), and a bound on the WAL of a huge SMTP night.
+    /// ~100 MB of WAL: far more than a 1M night's deliveries write, and a bound on the WAL of a huge SMTP night.
     static let deliveryCheckpointPages = 25_000
 
     func setAutoCheckpoint(_ pages: Int) throws(StateError) {

@@ -63,10 +63,13 @@ extension StateStore {
 
         // 4. Render and store what tonight still needs, in this same transaction.
         let plan = followUp.apply(r.plan, facts: facts, people: r.dataset.people).removing(stored)
+        // A batch at a time: each batch's bodies are dropped once stored, so memory does not grow with the night.
         var storedByKind: [String: Int] = [:]
-        for m in r.compose(plan, generation) {
-            try insert(db, m, asOf: asOf, generation: generation, runID: r.runID, now: r.now, envelopeFrom: r.envelopeFrom)
-            storedByKind[m.kind.rawValue, default: 0] += 1
+        try r.compose(plan, generation) { batch in
+            for m in batch {
+                try insert(db, m, asOf: asOf, generation: generation, runID: r.runID, now: r.now, envelopeFrom: r.envelopeFrom)
+                storedByKind[m.kind.rawValue, default: 0] += 1
+            }
         }
         var tonight: [String: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM message WHERE as_of = ? AND generation = ? GROUP BY kind",
@@ -76,13 +79,12 @@ extension StateStore {
         try db.execute(sql: "UPDATE run SET stored = ? WHERE id = ?", arguments: [storedByKind.values.reduce(0, +), r.runID])
 
         let deliverable = try Row.fetchAll(db, sql: """
-            SELECT id, message_id, as_of, kind, envelope_from, recipient, to_header, subject, data FROM message
+            SELECT id, message_id, as_of, kind, envelope_from, recipient, to_header, subject FROM message
             WHERE (state = 'pending' OR (state = 'failed' AND permanent = 0)) AND as_of <= ?
             ORDER BY as_of, id
             """, arguments: [asOf]).map { row in
-            OutboxEntry(rowID: row["id"], asOf: row["as_of"], to: row["to_header"], subject: row["subject"], message: OutgoingMessage(
-                messageID: row["message_id"], kind: row["kind"], envelopeFrom: row["envelope_from"],
-                recipient: row["recipient"], data: [UInt8](row["data"] as Data)))
+            OutboxEntry(rowID: row["id"], asOf: row["as_of"], to: row["to_header"], subject: row["subject"], messageID: row["message_id"],
+                        kind: row["kind"], envelopeFrom: row["envelope_from"], recipient: row["recipient"])
         }
         return OutboxPreparation(
             runID: r.runID, generation: generation, firstRun: previous.isEmpty, changesSeen: detected.changes.count,
@@ -123,12 +125,13 @@ extension StateStore {
                        envelopeFrom: String) throws {
         // Cached statements: a night stores hundreds of messages listing tens of thousands of items.
         try db.cachedStatement(sql: """
-            INSERT INTO message (message_id, as_of, kind, recipient_id, recipient, to_header, envelope_from, subject, data,
+            INSERT INTO message (message_id, as_of, kind, recipient_id, recipient, to_header, envelope_from, subject,
                                  generation, created_run, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [m.mime.messageID, asOf, m.kind.rawValue, m.recipientID, m.recipient.address, m.recipient.description, envelopeFrom,
-                             m.mime.subject, Data(m.data), generation, runID, now])
+                             m.mime.subject, generation, runID, now])
         let row = db.lastInsertedRowID
+        try MessageBodies.insert(db, message: row, data: m.data)
         let item = try db.cachedStatement(sql: "INSERT INTO message_item (message, recommendation_id) VALUES (?, ?)")
         for id in Set(m.listedIDs) { try item.execute(arguments: [row, id]) }
         for change in m.changeIDs where change > 0 {

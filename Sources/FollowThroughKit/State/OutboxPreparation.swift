@@ -1,7 +1,8 @@
 import FollowThroughCore
 import Foundation
 
-/// One stored message waiting for delivery.
+/// One stored message waiting for delivery: its envelope and listing, without its body (read from the state as
+/// delivery proceeds, a batch at a time).
 public struct OutboxEntry: Sendable, Equatable {
     /// The state store's row id.
     public var rowID: Int64
@@ -10,7 +11,22 @@ public struct OutboxEntry: Sendable, Equatable {
     /// The To: as shown (`Alice Ng <alice@example.com>`) and the subject, for listings.
     public var to: String
     public var subject: String
-    public var message: OutgoingMessage
+    public var messageID: String
+    public var kind: String
+    public var envelopeFrom: String
+    /// The envelope recipient address.
+    public var recipient: String
+
+    public init(rowID: Int64, asOf: String, to: String, subject: String, messageID: String, kind: String,
+                envelopeFrom: String, recipient: String) {
+        self.rowID = rowID; self.asOf = asOf; self.to = to; self.subject = subject; self.messageID = messageID
+        self.kind = kind; self.envelopeFrom = envelopeFrom; self.recipient = recipient
+    }
+
+    /// The message to hand to a transport, with its stored body.
+    func message(data: [UInt8]) -> OutgoingMessage {
+        OutgoingMessage(messageID: messageID, kind: kind, envelopeFrom: envelopeFrom, recipient: recipient, data: data)
+    }
 }
 
 /// What the outbox step of a run did, and what is left to deliver.
@@ -41,8 +57,9 @@ struct MessageKey: Hashable {
     var recipientID: String
 }
 
-/// How tonight's messages get composed, given the plan with the state's facts applied and the resend generation.
-public typealias Compose = (_ plan: Plan, _ generation: Int) -> [ComposedMessage]
+/// How tonight's messages get composed, given the plan with the state's facts applied and the resend generation:
+/// a batch at a time, each handed to `store` (which keeps it in the state) before the next is rendered.
+public typealias Compose = (_ plan: Plan, _ generation: Int, _ store: ([ComposedMessage]) throws -> Void) throws -> Void
 
 /// The input of the outbox step.
 public struct OutboxRequest {

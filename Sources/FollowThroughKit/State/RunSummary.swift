@@ -83,7 +83,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
 
     /// Fills in the delivery outcomes.
     public mutating func add(_ outcomes: [DeliveryOutcome], entries: [OutboxEntry]) {
-        let kinds = Dictionary(entries.map { ($0.message.messageID, $0.message.kind) }, uniquingKeysWith: { a, _ in a })
+        let kinds = Dictionary(entries.map { ($0.messageID, $0.kind) }, uniquingKeysWith: { a, _ in a })
         delivered = outcomes.filter { $0.status == .delivered }.count
         let failedOutcomes = outcomes.filter { $0.status == .failed }
         failed = failedOutcomes.count

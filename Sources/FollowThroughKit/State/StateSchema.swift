@@ -111,6 +111,18 @@ enum StateSchema {
             }
             try db.execute(sql: "DROP TABLE recommendation_status")
         }
+        migrator.registerMigration("v4-message-body") { db in
+            // Bodies (~40 KB each at 1M work orders) in a table of their own: each delivery outcome rewrote its message
+            // row, blob and all, and listing what to deliver read every body.
+            try db.execute(sql: """
+                CREATE TABLE message_body (
+                    message INTEGER PRIMARY KEY REFERENCES message(id),
+                    data BLOB NOT NULL                  -- the exact bytes to send
+                );
+                INSERT INTO message_body (message, data) SELECT id, data FROM message;
+                ALTER TABLE message DROP COLUMN data;
+                """)
+        }
         return migrator
     }
 }

@@ -8,6 +8,8 @@ import Foundation
 public struct StatefulDelivery: Sendable {
     /// Outcomes of an idempotent transport recorded per transaction (the outbox reports 64 per flush to disk).
     static let batchSize = 64
+    /// Bodies read from the state per read, as the transport takes messages: all a delivery holds of them.
+    static let bodyBatchSize = 16
 
     public let store: StateStore
     public let runID: Int64
@@ -22,9 +24,15 @@ public struct StatefulDelivery: Sendable {
         self.delayBeforeRecordingMs = delayBeforeRecordingMs; self.report = report
     }
 
-    /// Delivers every entry; returns the outcomes. Throws `TransportSetupError` when the transport cannot start.
+    /// Delivers every entry, its body read from the state when the transport takes it; returns the outcomes.
+    /// Throws `TransportSetupError` when the transport cannot start, or a `StateError` when bodies cannot be read
+    /// (what was not handed over then stays pending for the next run).
     public func deliver(_ entries: [OutboxEntry], via transport: MailTransport) throws -> [DeliveryOutcome] {
         let rows = RowQueue(entries)
+        let source = MessageSource(count: entries.count, batchSize: Self.bodyBatchSize) { [store] range in
+            let slice = entries[range]
+            return zip(slice, try store.bodies(of: slice.map(\.rowID))).map { $0.message(data: $1) }
+        }
         let tally = LockedList<DeliveryOutcome>()
         let unrecorded = OutcomeBatch()
         let store = store, runID = runID, now = now, delay = delayBeforeRecordingMs, report = report
@@ -40,7 +48,7 @@ public struct StatefulDelivery: Sendable {
         }
         try store.withoutCheckpoints {
             defer { record(unrecorded.takeAll()) }  // the last, partial batch, also when the transport stops early
-            try transport.deliver(entries.map(\.message)) { outcome in
+            try transport.deliver(source) { outcome in
                 if delay > 0 { usleep(useconds_t(delay) * 1000) }
                 guard let rowID = rows.take(outcome.messageID) else {
                     report("followthrough: warning: outcome for unknown message \(outcome.messageID) ignored")
@@ -50,6 +58,7 @@ public struct StatefulDelivery: Sendable {
                 tally.add(outcome)
             }
         }
+        if let error = source.error { throw error }
         return tally.all
     }
 }
@@ -74,7 +83,7 @@ final class OutcomeBatch: @unchecked Sendable {
 final class RowQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var rows: [String: [Int64]] = [:]
-    init(_ entries: [OutboxEntry]) { for e in entries { rows[e.message.messageID, default: []].append(e.rowID) } }
+    init(_ entries: [OutboxEntry]) { for e in entries { rows[e.messageID, default: []].append(e.rowID) } }
     func take(_ messageID: String) -> Int64? {
         lock.withLock {
             guard var list = rows[messageID], !list.isEmpty else { return nil }

@@ -41,10 +41,21 @@ public struct MailTransport: Sendable {
     /// Delivering a message again leaves one copy, the same (the outbox overwrites its file): outcomes may then be
     /// recorded a batch at a time, since a crash before a batch is recorded only makes the next run redo it.
     public var idempotent: Bool
-    /// Delivers every message, reporting each outcome as it happens; throws `TransportSetupError` when it cannot start.
-    public var deliver: @Sendable (_ messages: [OutgoingMessage], _ onOutcome: @Sendable (DeliveryOutcome) -> Void) throws -> Void
+    /// Delivers every message the source gives, reporting each outcome as it happens; throws `TransportSetupError`
+    /// when it cannot start. Takes messages from the source only as it is ready to send them.
+    public var handOver: @Sendable (_ messages: MessageSource, _ onOutcome: @Sendable (DeliveryOutcome) -> Void) throws -> Void
     public init(name: String, idempotent: Bool = false,
-                deliver: @escaping @Sendable ([OutgoingMessage], @Sendable (DeliveryOutcome) -> Void) throws -> Void) {
-        self.name = name; self.idempotent = idempotent; self.deliver = deliver
+                deliver: @escaping @Sendable (MessageSource, @Sendable (DeliveryOutcome) -> Void) throws -> Void) {
+        self.name = name; self.idempotent = idempotent; self.handOver = deliver
+    }
+
+    /// Delivers the messages of `source` (see `handOver`).
+    public func deliver(_ source: MessageSource, _ onOutcome: @Sendable (DeliveryOutcome) -> Void) throws {
+        try handOver(source, onOutcome)
+    }
+
+    /// Delivers messages already in memory.
+    public func deliver(_ messages: [OutgoingMessage], _ onOutcome: @Sendable (DeliveryOutcome) -> Void) throws {
+        try deliver(MessageSource(messages), onOutcome)
     }
 }

@@ -16,28 +16,27 @@ public enum OutboxTransport {
             let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard folder >= 0 else { throw TransportSetupError("\(directory): cannot open the outbox folder (\(String(cString: strerror(errno))))") }
             defer { close(folder) }
-            var start = 0
-            while start < messages.count {
-                let batch = messages[start..<min(start + batchSize, messages.count)]
-                start = batch.endIndex
-                var written: [(OutgoingMessage, String)] = []
-                for message in batch {
+            while messages.hasMore {
+                // Only the envelope of what waits for the flush is kept: bodies are dropped once written.
+                var written: [(messageID: String, recipient: String, path: String)] = []
+                for _ in 0..<batchSize {
+                    guard let message = messages.next() else { break }
                     let path = (directory.hasSuffix("/") ? directory : directory + "/") + fileName(asOf: asOf, kind: message.kind, recipient: message.recipient)
                     if let problem = write(message.data, to: path) {
                         onOutcome(DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
                                                   permanent: false, attempts: 1, reply: "cannot write \(path): \(problem)"))
                     } else {
-                        written.append((message, path))
+                        written.append((message.messageID, message.recipient, path))
                     }
                 }
                 // One flush for the batch instead of one fsync per file; nothing is reported delivered before it.
-                let flushed = ft_syncfs(folder) == 0
+                let flushed = written.isEmpty || ft_syncfs(folder) == 0
                 let problem = flushed ? "" : String(cString: strerror(errno))
-                for (message, path) in written {
+                for (messageID, recipient, path) in written {
                     onOutcome(flushed
-                        ? DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .delivered,
+                        ? DeliveryOutcome(messageID: messageID, recipient: recipient, status: .delivered,
                                           permanent: false, attempts: 1, reply: "written to \(path)")
-                        : DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
+                        : DeliveryOutcome(messageID: messageID, recipient: recipient, status: .failed,
                                           permanent: false, attempts: 1, reply: "cannot flush \(path) to disk: \(problem)"))
                 }
             }

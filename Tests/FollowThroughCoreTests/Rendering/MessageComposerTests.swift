@@ -77,3 +77,31 @@ import Testing
         #expect(concurrentMap(1000) { "\($0)" } == (0..<1000).map { "\($0)" })
     }
 }
+
+@Suite struct MessageComposerBatchTests {
+    @Test(arguments: [1, 2, 7, 1000])
+    func batchesPutTogetherAreTheWholeNightInPlanOrder(batchSize: Int) throws {
+        let plan = MessageComposerTests.busyPlan()
+        let composer = try MessageComposerTests.composer(try TemplateSet(sources: try TemplateSetTests.shippedSources()))
+        let whole = composer.compose(plan, concurrently: false)
+        var batches: [[ComposedMessage]] = []
+        let problems = composer.compose(plan, batchSize: batchSize) { batches.append($0) }
+        #expect(batches.allSatisfy { !$0.isEmpty && $0.count <= batchSize })
+        #expect(batches.flatMap { $0 } == whole.messages)
+        #expect(batches.flatMap { $0 }.map(\.data) == whole.messages.map(\.data))
+        #expect(problems == whole.problems)
+    }
+
+    struct Stop: Error {}
+
+    /// A batch that cannot be stored stops the rendering: nothing more is rendered or handed over.
+    @Test func aBatchThatThrowsStopsComposing() throws {
+        let plan = MessageComposerTests.busyPlan()
+        let composer = try MessageComposerTests.composer(try TemplateSet(sources: try TemplateSetTests.shippedSources()))
+        var calls = 0
+        #expect(throws: Stop.self) {
+            _ = try composer.compose(plan, batchSize: 3) { _ in calls += 1; throw Stop() }
+        }
+        #expect(calls == 1)
+    }
+}

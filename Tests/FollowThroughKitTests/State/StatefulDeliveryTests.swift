@@ -16,17 +16,24 @@ struct StatefulDeliveryTests {
         let runID = try store.beginRun(asOf: LocalDate(iso: "2026-11-23")!, now: 1, pid: 1, resend: false)
         let entries = try store.write { db in
             try (0..<count).map { i -> OutboxEntry in
-                let message = OutgoingMessage(messageID: "m\(i)@test", kind: "pre-visit", envelopeFrom: "desk@example.com",
-                                              recipient: "t\(i)@example.com", data: Array("body \(i)".utf8))
+                let message = Self.message(i)
                 try db.execute(sql: """
                     INSERT INTO message (message_id, as_of, kind, recipient_id, recipient, to_header, envelope_from, subject,
-                                         data, created_run, created_at) VALUES (?, '2026-11-23', 'pre-visit', ?, ?, ?, ?, 's', ?, ?, 1)
-                    """, arguments: [message.messageID, "T\(i)", message.recipient, message.recipient, message.envelopeFrom,
-                                     Data(message.data), runID])
-                return OutboxEntry(rowID: db.lastInsertedRowID, asOf: "2026-11-23", to: message.recipient, subject: "s", message: message)
+                                         created_run, created_at) VALUES (?, '2026-11-23', 'pre-visit', ?, ?, ?, ?, 's', ?, 1)
+                    """, arguments: [message.messageID, "T\(i)", message.recipient, message.recipient, message.envelopeFrom, runID])
+                let row = db.lastInsertedRowID
+                try MessageBodies.insert(db, message: row, data: message.data)
+                return OutboxEntry(rowID: row, asOf: "2026-11-23", to: message.recipient, subject: "s", messageID: message.messageID,
+                                   kind: message.kind, envelopeFrom: message.envelopeFrom, recipient: message.recipient)
             }
         }
         return (store, runID, entries, dir)
+    }
+
+    /// Stored message `i`, with a body of its own.
+    static func message(_ i: Int) -> OutgoingMessage {
+        OutgoingMessage(messageID: "m\(i)@test", kind: "pre-visit", envelopeFrom: "desk@example.com",
+                        recipient: "t\(i)@example.com", data: Array("body \(i) ".utf8) + Array(repeating: UInt8(i % 251), count: i))
     }
 
     static func sent(_ store: StateStore) throws -> Int {
@@ -83,8 +90,7 @@ struct StatefulDeliveryTests {
         #expect(try Self.sent(store) == 7)
     }
 
-    /// Delivery holds SQLite's automatic checkpoints back (each outcome rewrites its message row, blob and all) and
-    /// restores the default after.
+    /// Delivery holds SQLite's automatic checkpoints back and restores the default after.
     @Test func automaticCheckpointsAreBackToTheDefaultAfterDelivery() throws {
         let (store, runID, entries, dir) = try Self.store(messages: 3)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -98,5 +104,38 @@ struct StatefulDeliveryTests {
         _ = try deliver(store, runID, entries, via: probe)
         #expect(during.all == ["\(StateStore.deliveryCheckpointPages)"])
         #expect(try store.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint")! } == 1000)
+    }
+
+    /// Bodies come from the state a batch at a time, as the transport takes them, each with its exact stored bytes.
+    @Test func bodiesAreReadFromTheStateABatchAtATimeAsTheTransportTakesThem() throws {
+        let n = StatefulDelivery.bodyBatchSize * 3 + 2
+        let (store, runID, entries, dir) = try Self.store(messages: n)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let received = LockedList<OutgoingMessage>()
+        let taker = MailTransport(name: "taker", idempotent: true) { messages, onOutcome in
+            while let m = messages.next() {
+                received.add(m)
+                onOutcome(DeliveryOutcome(messageID: m.messageID, recipient: m.recipient, status: .delivered, permanent: false,
+                                          attempts: 1, reply: "ok"))
+            }
+        }
+        let outcomes = try deliver(store, runID, entries, via: taker)
+        #expect(outcomes.count == n)
+        #expect(received.all == (0..<n).map(Self.message))
+        #expect(try Self.sent(store) == n)
+    }
+
+    /// A body missing from the state stops delivery with a state error; what was not handed over stays pending.
+    @Test func aMissingBodyStopsDeliveryAndLeavesTheRestPending() throws {
+        let n = StatefulDelivery.bodyBatchSize + 3
+        let (store, runID, entries, dir) = try Self.store(messages: n)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try store.write { db in
+            try db.execute(sql: "DELETE FROM message_body WHERE message = ?", arguments: [entries[StatefulDelivery.bodyBatchSize].rowID])
+        }
+        #expect(throws: StateError.self) {
+            try deliver(store, runID, entries, via: Self.transport(idempotent: true, store: store, seen: Lines()))
+        }
+        #expect(try Self.sent(store) == StatefulDelivery.bodyBatchSize)
     }
 }

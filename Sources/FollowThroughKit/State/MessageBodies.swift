@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+
+/// The bytes of each stored message, in a table of their own (schema v4): recording a delivery outcome rewrites
+/// only the small `message` row, and delivery reads the bodies a batch at a time, as the transport takes them.
+enum MessageBodies {
+    /// Stores the exact bytes to send for message row `message`.
+    static func insert(_ db: Database, message: Int64, data: [UInt8]) throws {
+        try db.cachedStatement(sql: "INSERT INTO message_body (message, data) VALUES (?, ?)")
+            .execute(arguments: [message, Data(data)])
+    }
+
+    /// The bodies of `rowIDs`, in that order; throws when one is missing.
+    static func fetch(_ db: Database, _ rowIDs: [Int64]) throws -> [[UInt8]] {
+        guard !rowIDs.isEmpty else { return [] }
+        var found: [Int64: [UInt8]] = Dictionary(minimumCapacity: rowIDs.count)
+        let marks = Array(repeating: "?", count: rowIDs.count).joined(separator: ",")
+        let rows = try Row.fetchCursor(db, sql: "SELECT message, data FROM message_body WHERE message IN (\(marks))",
+                                       arguments: StatementArguments(rowIDs))
+        while let row = try rows.next() {
+            // One copy, from SQLite's buffer straight into the array.
+            found[row[0]] = try row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } ?? [] }
+        }
+        return try rowIDs.map { id in
+            guard let body = found[id] else { throw StateError(file: "", message: "the body of stored message \(id) is missing") }
+            return body
+        }
+    }
+}
+
+extension StateStore {
+    /// The stored bodies of `rowIDs`, in that order (one read).
+    public func bodies(of rowIDs: [Int64]) throws(StateError) -> [[UInt8]] {
+        try read { db in try MessageBodies.fetch(db, rowIDs) }
+    }
+}
