@@ -37,10 +37,7 @@ public struct Dataset: Sendable {
 
     /// A pending recommendation in full when the dataset holds it; else without its text (its row must be read again).
     public func recommendation(_ key: PendingRecommendation) -> Recommendation {
-        guard key.record >= 0 else { return key.placeholder }
-        var r = recommendations[Int(key.record)]
-        r.recommendedBy = key.recommendedBy
-        return r
+        key.record >= 0 ? recommendations[Int(key.record)] : key.placeholder
     }
 
     /// True when the recommendation still waits for the customer: open or quoted, and no completed work order did it.

@@ -91,17 +91,13 @@ public struct DatasetBuilder: Sendable {
                 }
             }
         }
-        switch workOrder.status {
-        case .scheduled:
+        guard workOrder.status != .scheduled else {
             var visit = workOrder
             (visit.siteName, visit.customerName, visit.siteAddress, visit.resolves) = ("", "", "", [])
-            addVisit(visit)
-        case .completed:
-            remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
-            dataset.resolvedIDs.formUnion(workOrder.resolves)
-        case .cancelled:
-            remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
+            return addVisit(visit)
         }
+        remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
+        if workOrder.status == .completed { dataset.resolvedIDs.formUnion(workOrder.resolves) }
     }
 
     /// A scheduled visit whose site details are already in the site table: kept without them (rules and messages

@@ -41,10 +41,7 @@ public final class RecordDecoder: Sendable {
         let status: WorkOrderStatus = try enumValue(row, WO.status, required: true, WorkOrderStatus.init(rawValue:)) ?? .scheduled
         let start: LocalDateTime? = try date(row, WO.start)
         let tech = row.text(WO.tech)
-        if status == .scheduled {
-            if tech.isEmpty { throw RowRejection("missing technician_id (required for a scheduled work order)") }
-            if start == nil { throw RowRejection("missing scheduled_start (required for a scheduled work order)") }
-        }
+        if status == .scheduled { try Self.checkVisit(technician: tech, start: start) }
         let resolves = row.text(WO.resolves).split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
         return WorkOrder(id: id, siteID: site, siteName: row.text(WO.siteName), customerName: row.text(WO.customer),
                          siteAddress: row.text(WO.address), technicianID: tech, status: status, scheduledStart: start,
@@ -68,8 +65,7 @@ public final class RecordDecoder: Sendable {
             // As `workOrder(_:)` checks it; the site details go to the site table only (see `DatasetBuilder.addVisit`).
             let start = try date(row, WO.start)
             let tech = row.text(WO.tech)
-            if tech.isEmpty { throw RowRejection("missing technician_id (required for a scheduled work order)") }
-            guard let start else { throw RowRejection("missing scheduled_start (required for a scheduled work order)") }
+            try Self.checkVisit(technician: tech, start: start)
             let completed = try date(row, WO.completed)
             builder.updateSite(site, name: row.bytes(WO.siteName), customerName: row.bytes(WO.customer), address: row.bytes(WO.address))
             return builder.addVisit(WorkOrder(id: String(decoding: id, as: UTF8.self), siteID: String(decoding: site, as: UTF8.self),
@@ -78,6 +74,12 @@ public final class RecordDecoder: Sendable {
         _ = try date(row, WO.start)
         _ = try date(row, WO.completed)
         builder.addHistory(row, id: id, site: site, status: status)
+    }
+
+    /// What a scheduled work order needs beyond any work order's fields.
+    private static func checkVisit(technician: String, start: LocalDateTime?) throws(RowRejection) {
+        if technician.isEmpty { throw RowRejection("missing technician_id (required for a scheduled work order)") }
+        if start == nil { throw RowRejection("missing scheduled_start (required for a scheduled work order)") }
     }
 
     /// The status when the bytes spell one exactly in lower case; nil otherwise (then the general path decides).

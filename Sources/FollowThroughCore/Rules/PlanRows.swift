@@ -11,8 +11,9 @@ extension Plan {
     /// the file changed since it was read: the plan cannot be trusted.
     public func filling(rows: [Int: Recommendation]) throws(RowsChanged) -> Plan {
         guard !rowsToRead.isEmpty else { return self }
+        let placeholders = Set(rowsToRead)
         func fill(_ r: inout Recommendation) throws(RowsChanged) {
-            guard r.description.isEmpty else { return }
+            guard placeholders.contains(r.line) else { return }
             guard let row = rows[r.line] else {
                 throw RowsChanged(line: r.line, message: "recommendation '\(r.id)' is no longer on this line")
             }

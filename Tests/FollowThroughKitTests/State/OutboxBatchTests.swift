@@ -8,17 +8,8 @@ import Testing
 /// back as it goes: the messages, their bytes and their order are those of rendering everything at once.
 @Suite("Outbox step in batches")
 struct OutboxBatchTests {
-    /// More technicians with a visit tomorrow than one render batch holds, each with something open at their site.
     static func workspace(technicians count: Int) throws -> Workspace {
-        let w = try Workspace()
-        w.people = (1...count).map { "T\($0),Tech \($0),tech\($0)@example.com,technician,M1" }
-            + ["S1,Dana Whitfield,dana@example.com,sales,M1", "M1,Maria Boss,maria@example.com,manager,"]
-        for i in 1...count {
-            w.visit("WO-\(i)", site: "S-\(i)", tech: "T\(i)", on: "2026-11-24")
-            w.recommendation("R-\(i)", site: "S-\(i)", by: "T\(i)", activity: "2026-10-01")
-        }
-        try w.write()
-        return w
+        try Workspace.oneVisitEach(technicians: count, activity: "2026-10-01")
     }
 
     @Test func aNightOfSeveralBatchesDeliversWhatRenderingAllAtOnceGives() throws {

@@ -8,17 +8,8 @@ import Glibc
 /// Messages go to the hidden receiver-log transport (`FOLLOWTHROUGH_TEST_RECEIVER_LOG`), which counts duplicates.
 @Suite("Outbox: reruns, crashes and the lock (child processes)", .serialized)
 struct RerunAndCrashTests {
-    /// `count` technicians, each with a visit on 2026-11-24 at their own site, with one open recommendation there.
     static func workspace(technicians count: Int) throws -> Workspace {
-        let w = try Workspace()
-        w.people = (1...count).map { "T\($0),Tech \($0),tech\($0)@example.com,technician,M1" }
-            + ["S1,Dana Whitfield,dana@example.com,sales,M1", "M1,Maria Boss,maria@example.com,manager,"]
-        for i in 1...count {
-            w.visit("WO-\(i)", site: "S-\(i)", tech: "T\(i)", on: "2026-11-24")
-            w.recommendation("R-\(i)", site: "S-\(i)", by: "T\(i)")
-        }
-        try w.write()
-        return w
+        try Workspace.oneVisitEach(technicians: count)
     }
 
     func run(_ w: Workspace, _ extra: [String] = [], env: [String: String] = [:]) throws -> Child.Result {

@@ -22,6 +22,20 @@ final class Workspace: @unchecked Sendable {
     var recommendations: [String] = []
     var rules = "retry_days = 2\nescalate_after_digests = 4\nstale_after_days = 14"
 
+    /// `count` technicians, each with a visit on 2026-11-24 at their own site and one open recommendation there
+    /// (last touched on `activity`), written out.
+    static func oneVisitEach(technicians count: Int, activity: String = "2026-11-20") throws -> Workspace {
+        let w = try Workspace()
+        w.people = (1...count).map { "T\($0),Tech \($0),tech\($0)@example.com,technician,M1" }
+            + ["S1,Dana Whitfield,dana@example.com,sales,M1", "M1,Maria Boss,maria@example.com,manager,"]
+        for i in 1...count {
+            w.visit("WO-\(i)", site: "S-\(i)", tech: "T\(i)", on: "2026-11-24")
+            w.recommendation("R-\(i)", site: "S-\(i)", by: "T\(i)", activity: activity)
+        }
+        try w.write()
+        return w
+    }
+
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("ft-state-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
