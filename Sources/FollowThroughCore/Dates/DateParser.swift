@@ -23,7 +23,33 @@ public struct DateParser: Sendable {
         var bytes = raw
         trimSpaces(&bytes)
         if let pattern, let value = pattern.match(bytes) { return value }
-        return parseISO(bytes)
+        return Self.canonical(bytes) ?? parseISO(bytes)
+    }
+
+    /// Whether `parse(bytes)` gives a date-time (for values only checked, not kept); the usual `YYYY-MM-DD HH:MM`
+    /// and `YYYY-MM-DD` forms are decided without building one.
+    public func isDate(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        Self.canonical(bytes) != nil || parse(bytes) != nil
+    }
+
+    /// The value of exactly `YYYY-MM-DD HH:MM` (or `T` between) or `YYYY-MM-DD`, read without bounds checks or
+    /// optionals per digit; nil for any other form (which `parseISO` may still accept).
+    @inline(__always)
+    static func canonical(_ b: UnsafeRawBufferPointer) -> LocalDateTime? {
+        let n = b.count
+        guard n == 16 || n == 10, let p = b.baseAddress else { return nil }
+        @inline(__always) func at(_ i: Int) -> Int { Int(p.load(fromByteOffset: i, as: UInt8.self)) }
+        @inline(__always) func digit(_ i: Int) -> Int { (at(i) &- 48) & 0xFF }  // ≥ 10 when not a digit
+        let (y0, y1, y2, y3, m0, m1, d0, d1) = (digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9))
+        guard at(4) == 0x2D, at(7) == 0x2D, y0 < 10, y1 < 10, y2 < 10, y3 < 10, m0 < 10, m1 < 10, d0 < 10, d1 < 10,
+              let date = LocalDate(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1)
+        else { return nil }
+        if n == 10 { return LocalDateTime(date: date) }
+        let (h0, h1, i0, i1) = (digit(11), digit(12), digit(14), digit(15))
+        guard at(10) == 0x20 || at(10) == 0x54, at(13) == 0x3A, h0 < 10, h1 < 10, i0 < 10, i1 < 10 else { return nil }
+        let (h, mi) = (h0 * 10 + h1, i0 * 10 + i1)
+        guard h < 24, mi < 60 else { return nil }
+        return LocalDateTime(date: date, secondOfDay: Int32(h * 3600 + mi * 60))
     }
 
     private func parseISO(_ b: UnsafeRawBufferPointer) -> LocalDateTime? {
@@ -95,7 +121,10 @@ func num(_ b: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> Int? {
     return v
 }
 
+@inline(__always)
 func trimSpaces(_ b: inout UnsafeRawBufferPointer) {
+    // Most fields start and end with a visible byte: two loads decide.
+    guard let first = b.first, first <= 0x20 || b[b.count - 1] <= 0x20 else { return }
     var lo = 0, hi = b.count
     while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
     while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }

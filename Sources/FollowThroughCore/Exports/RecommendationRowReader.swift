@@ -2,37 +2,120 @@ import Foundation
 
 /// Reads chosen rows of the recommendations export again, by line: the text of pending recommendations, which the
 /// first read does not keep (`DatasetBuilder.keepsPendingInFull`), for the few a message lists.
+///
+/// Only the wanted rows are parsed. The first read found each of them starting a record on its physical line, so the
+/// reader counts line ends (LF, CRLF, lone CR, quoted or not, as the parser numbers lines) to get there and starts a
+/// parser at that line. Should the file have changed since, the row found there is another one, or none, and
+/// `Plan.filling(rows:)` reports it.
 public struct RecommendationRowReader {
-    private var reader: ExportReader
+    private let file: String
+    private let options: ExportOptions
+    private let columns: [Int]
     private let decoder: RecordDecoder
-    private let wanted: Set<Int>
+    /// The wanted lines, ascending, and the index of the next one to reach.
+    private let wanted: [Int]
+    private var next = 0
+    /// The physical line at the start of the next chunk, and whether the last chunk ended with a CR.
+    private var line = 1
+    private var afterCR = false
+    /// Parsers of wanted records that started in an earlier chunk and have not ended yet.
+    private var open: [ExportReader] = []
     /// The rows found so far, by line. A row that no longer decodes is left out (`Plan.filling(rows:)` reports it).
     public private(set) var rows: [Int: Recommendation] = [:]
 
-    public init(file: String, options: ExportOptions, timeZone: TimeZone, lines: some Sequence<Int>) {
-        reader = ExportReader(kind: .recommendations, file: file, options: options)
+    /// `columns`: the file's column positions, from its header (`ExportReader.columns`).
+    public init(file: String, options: ExportOptions, timeZone: TimeZone, columns: [Int], lines: some Sequence<Int>) {
+        self.file = file; self.options = options; self.columns = columns
         decoder = RecordDecoder(kind: .recommendations, options: options, dates: DateParser(timeZone: timeZone, pattern: options.datePattern))
-        wanted = Set(lines)
+        wanted = Set(lines).filter { $0 > 1 }.sorted()
     }
 
-    /// True once every wanted row is found: the rest of the file need not be read.
-    public var isDone: Bool { rows.count == wanted.count }
+    /// True once every wanted row has been parsed: the rest of the file need not be read.
+    public var isDone: Bool { next == wanted.count && open.isEmpty }
 
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
-        try take { reader, onRow in try reader.feed(chunk, onRow: onRow) }
-    }
-
-    public mutating func finish() throws {
-        try take { reader, onRow in try reader.finish(onRow: onRow) }
-    }
-
-    private mutating func take(_ read: (inout ExportReader, (ExportRow) throws -> Void) throws -> Void) throws {
-        let (decoder, wanted) = (self.decoder, self.wanted)
-        var rows = self.rows
-        defer { self.rows = rows }
-        try read(&reader) { row in
-            guard wanted.contains(row.line), let r = try? decoder.recommendation(row) else { return }
-            rows[row.line] = r
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+        // Records begun in an earlier chunk go on in this one.
+        var stillOpen: [ExportReader] = []
+        for var reader in open {
+            if try !parse(&reader, chunk) { stillOpen.append(reader) }
         }
+        open = stillOpen
+        var i = 0
+        let n = chunk.count
+        if afterCR {
+            afterCR = false
+            if base.load(as: UInt8.self) == CSVParser.lf { i = 1 }  // the LF of a CRLF split by the chunk end
+        }
+        let noCR = memchr(base, Int32(CSVParser.cr), n) == nil
+        while next < wanted.count {
+            // Skip to the start of the next wanted line (a wanted line below `line` was passed over: the file is shorter
+            // than the first read saw, and `Plan.filling(rows:)` reports the row as missing).
+            while line < wanted[next] {
+                guard i < n else { return }
+                guard let end = noCR ? Self.lf(base, from: i, to: n) : Self.lineEnd(base, from: i, to: n, afterCR: &afterCR) else { return }
+                line += 1
+                i = end
+            }
+            if line == wanted[next], i < n {
+                var reader = ExportReader(kind: .recommendations, file: file, options: options, columns: columns, resumingAtLine: line)
+                if try !parse(&reader, UnsafeRawBufferPointer(rebasing: chunk[i...])) { open.append(reader) }
+                next += 1
+            } else if line > wanted[next] {
+                next += 1
+            } else {
+                return  // the wanted line starts with the next chunk
+            }
+        }
+    }
+
+    /// Ends the file: a wanted record that ends without a line end is complete now.
+    public mutating func finish() throws {
+        for var reader in open {
+            try reader.finish { try take($0) }
+        }
+        open = []
+        next = wanted.count
+    }
+
+    /// Feeds a wanted record's parser; true once it has given its row (the rest of `bytes` is not parsed).
+    private mutating func parse(_ reader: inout ExportReader, _ bytes: UnsafeRawBufferPointer) throws -> Bool {
+        struct GotRow: Error {}
+        do {
+            try reader.feed(bytes) { row in
+                try take(row)
+                throw GotRow()
+            }
+        } catch is GotRow {
+            return true
+        }
+        return false
+    }
+
+    private mutating func take(_ row: ExportRow) throws {
+        if let r = try? decoder.recommendation(row) { rows[row.line] = r }
+    }
+
+    /// The offset after the next LF at or after `from`; nil when there is none before `to`.
+    @inline(__always)
+    private static func lf(_ base: UnsafeRawPointer, from: Int, to: Int) -> Int? {
+        guard let found = memchr(base + from, Int32(CSVParser.lf), to - from) else { return nil }
+        return UnsafeRawPointer(found) - base + 1
+    }
+
+    /// The offset after the next line end (LF, CRLF or a lone CR) at or after `from`; nil when there is none before
+    /// `to`. A CR as the last byte ends a line; `afterCR` then tells the next chunk to skip a leading LF.
+    private static func lineEnd(_ base: UnsafeRawPointer, from: Int, to: Int, afterCR: inout Bool) -> Int? {
+        var i = from
+        while i < to {
+            let b = base.load(fromByteOffset: i, as: UInt8.self)
+            if b == CSVParser.lf { return i + 1 }
+            if b == CSVParser.cr {
+                if i + 1 == to { afterCR = true; return to }
+                return base.load(fromByteOffset: i + 1, as: UInt8.self) == CSVParser.lf ? i + 2 : i + 1
+            }
+            i += 1
+        }
+        return nil
     }
 }

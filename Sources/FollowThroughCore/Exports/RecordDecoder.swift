@@ -71,8 +71,8 @@ public final class RecordDecoder: Sendable {
             return builder.addVisit(WorkOrder(id: String(decoding: id, as: UTF8.self), siteID: String(decoding: site, as: UTF8.self),
                                               technicianID: tech, status: .scheduled, scheduledStart: start, completedAt: completed, line: row.line))
         }
-        _ = try date(row, WO.start)
-        _ = try date(row, WO.completed)
+        try checkDate(row, WO.start)
+        try checkDate(row, WO.completed)
         builder.addHistory(row, id: id, site: site, status: status)
     }
 
@@ -227,6 +227,14 @@ public final class RecordDecoder: Sendable {
         if let value = dates.parse(bytes) { return value }
         let expected = dates.pattern.map { "'\($0.text)' or " } ?? ""
         throw RowRejection("\(kind.columns[column]) '\(String(decoding: bytes, as: UTF8.self).cleanedForReport)' is not a date (expected \(expected)YYYY-MM-DD[ HH:MM[:SS]]; set date_format for other layouts)")
+    }
+
+    /// As `date(_:_:)` (same rejection), for a value only checked.
+    @inline(__always)
+    private func checkDate(_ row: ExportRow, _ column: Int) throws(RowRejection) {
+        let bytes = row.bytes(column)
+        if bytes.isEmpty || dates.isDate(bytes) { return }
+        _ = try date(row, column)
     }
 
     private func money(_ row: ExportRow, _ column: Int) throws(RowRejection) -> Int64? {

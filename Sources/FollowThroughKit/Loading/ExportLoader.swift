@@ -34,7 +34,12 @@ public enum ExportLoader {
     /// The recommendations on these lines of the export, read again (see `Plan.rowsToRead`).
     public static func recommendations(_ config: Config, lines: [Int]) throws(ExportError) -> [Int: Recommendation] {
         let source = config.exports[.recommendations]!
-        var reader = RecommendationRowReader(file: source.displayName, options: source.options, timeZone: config.timeZone, lines: lines)
+        guard let columns = try header(.recommendations, config) else {
+            throw ExportError(file: source.displayName, line: nil, message: "the file is empty (no header row)",
+                              hint: "the export changed while the run read it; write it whole, then rename it into place")
+        }
+        var reader = RecommendationRowReader(file: source.displayName, options: source.options, timeZone: config.timeZone,
+                                             columns: columns, lines: lines)
         try stream(source, until: { reader.isDone }) { chunk throws in try reader.feed(chunk) }
         if !reader.isDone {
             do { try reader.finish() } catch { throw asExportError(error, source) }
