@@ -54,6 +54,17 @@ public enum QuotedPrintable {
 
     private static let hex = Array("0123456789ABCDEF".utf8)
 
+    /// Whether all eight bytes are printable ASCII or a space, and none is `=` (SWAR: a byte's high bit flags it).
+    @inline(__always)
+    static func isPlain(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let below = (x &- ones &* 0x20) & ~x            // a byte < 0x20 (or ≥ 0x80, caught by `x` below)
+        let above = x &+ ones &* (0x7F - 0x7E)          // a byte > 0x7E sets its high bit
+        let eq = x ^ (ones &* 0x3D)
+        let equals = (eq &- ones) & ~eq                 // a byte == `=`
+        return (below | above | x | equals) & highs == 0
+    }
+
     /// Encodes into `out` (room for the worst case); returns how many bytes were written.
     private static func encode(_ input: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         mustEscape.withUnsafeBufferPointer { mustEscape in
@@ -70,6 +81,17 @@ public enum QuotedPrintable {
                     lineLength = 0
                     var j = i
                     while j < end {
+                        // Eight plain bytes mid-line, none the line's last, with room before a soft break: one store.
+                        if lineLength != 0, lineLength + 8 < maxLineLength - 1, j + 8 < end {
+                            let word = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
+                            if isPlain(word) {
+                                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
+                                o += 8
+                                lineLength += 8
+                                j += 8
+                                continue
+                            }
+                        }
                         let b = p[j]
                         // Most bytes: mid-line, safe, with room left before a soft break — copied as they are.
                         if lineLength != 0, lineLength < maxLineLength - 1, j < end - 1, !mustEscape[Int(b)] {
