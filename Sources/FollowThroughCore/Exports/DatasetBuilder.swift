@@ -263,8 +263,7 @@ public struct DatasetBuilder: Sendable {
 
     /// Every recommendation's tracked status: the export's, or `resolved` when a completed work order did it (unless
     /// the export says completed). Turns the id table into the snapshot in place (the lines are no longer needed).
-    private mutating func trackedStatuses(resolved ids: Set<String>) -> StatusSnapshot {
-        let resolved = Self.keys(ids)
+    private mutating func trackedStatuses(resolved: ShortKeyTable) -> StatusSnapshot {
         let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
         var table = recommendationLines
         recommendationLines = ShortKeyTable()
@@ -280,7 +279,9 @@ public struct DatasetBuilder: Sendable {
     public mutating func build() -> (dataset: Dataset, report: DataQualityReport) {
         var dataset = self.dataset
         self.dataset = Dataset()
-        dataset.statuses = trackedStatuses(resolved: dataset.resolvedIDs)
+        // Ids as packed tables: the checks below look up ~100,000 pending keys several times each.
+        let resolved = Self.keys(dataset.resolvedIDs)
+        dataset.statuses = trackedStatuses(resolved: resolved)
         dataset.recommendationCount = dataset.statuses.count
         dataset.sites = sites
         sites = SiteDirectory()
@@ -295,11 +296,11 @@ public struct DatasetBuilder: Sendable {
                 report.warnings.append(DataIssue(file: name(kind), line: line, message: message))
             }
         }
-        let people = dataset.people
+        let people = Self.keys(Set(dataset.people.keys))
         func checkPerson(_ id: String, _ role: String, _ kind: ExportKind, _ line: Int) {
-            if !id.isEmpty, people.index(forKey: id) == nil { warn(kind, line, "\(role) '\(id)' is not in \(name(.people))") }
+            if !id.isEmpty, people[id] == nil { warn(kind, line, "\(role) '\(id)' is not in \(name(.people))") }
         }
-        let sites = dataset.sites, resolved = dataset.resolvedIDs
+        let sites = dataset.sites
         func technician(_ workOrderID: String) -> String? {
             guard let seen = workOrderTechnicians[workOrderID], seen & 0xFF_FFFF != 0 else { return nil }
             return technicianNames[Int(seen & 0xFF_FFFF) - 1]
@@ -313,7 +314,7 @@ public struct DatasetBuilder: Sendable {
         dataset.pending.withUnsafeMutableBufferPointer { keys in
             for index in keys.indices {
                 if keys[index].recommendedBy.isEmpty, let tech = technician(keys[index].workOrderID) { keys[index].recommendedBy = tech }
-                guard !resolved.contains(keys[index].id) else { continue }
+                guard resolved[keys[index].id] == nil else { continue }
                 let line = keys[index].line
                 if !sites.contains(keys[index].siteID) {
                     warn(.recommendations, line, "site '\(keys[index].siteID)' has no work order in \(name(.workOrders))")
@@ -323,7 +324,7 @@ public struct DatasetBuilder: Sendable {
             }
         }
         for visit in dataset.scheduledVisits { checkPerson(visit.technicianID, "technician_id", .workOrders, visit.line) }
-        for person in people.values.sorted(by: { $0.line < $1.line }) {
+        for person in dataset.people.values.sorted(by: { $0.line < $1.line }) {
             checkPerson(person.managerID, "manager_id", .people, person.line)
         }
         return (dataset, report)
