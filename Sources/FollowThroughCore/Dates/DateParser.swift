@@ -52,7 +52,8 @@ public struct DateParser: Sendable {
         return LocalDateTime(date: date, secondOfDay: Int32(h * 3600 + mi * 60))
     }
 
-    private func parseISO(_ b: UnsafeRawBufferPointer) -> LocalDateTime? {
+    /// The general ISO reader (`canonical` is its fast path for the usual forms).
+    func parseISO(_ b: UnsafeRawBufferPointer) -> LocalDateTime? {
         guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D,
               let y = num(b, 0, 4), let mo = num(b, 5, 2), let d = num(b, 8, 2),
               let date = LocalDate(year: y, month: mo, day: d) else { return nil }

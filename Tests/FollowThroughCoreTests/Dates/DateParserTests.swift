@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import Testing
 @testable import FollowThroughCore
 
@@ -59,5 +60,31 @@ import Testing
         }
         #expect(LocalDate(year: 2026, month: 11, day: 23)!.weekday == 1)  // a Monday
         #expect(LocalDate(iso: "2026-11-24")?.description == "2026-11-24")
+    }
+
+    /// The fast path for `YYYY-MM-DD[ HH:MM]` gives what the general ISO reader gives, and nothing it rejects:
+    /// random near-canonical strings (bad digits, 30 February, 29 February in and out of leap years, hour 24, year 0).
+    @Test func canonicalFastPathAgreesWithTheGeneralReader() {
+        var rng = SplitMix64(seed: 0xDA7E)
+        func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
+        let utc = DateParser(timeZone: TimeZone(identifier: "UTC")!)
+        var accepted = 0
+        for _ in 0..<20_000 {
+            let year = pick(["2026", "2024", "1900", "2000", "0000", "9999", "20x6", "1970"])
+            let month = pick(["01", "02", "12", "13", "00", "1a", "06"])
+            let day = pick(["01", "28", "29", "30", "31", "00", "32", "1/"])
+            var text = "\(year)\(pick(["-", "-", "/"]))\(month)-\(day)"
+            if rng.next() % 3 != 0 {
+                text += pick([" ", "T", "_"]) + pick(["00", "23", "24", "09", "9:"]) + pick([":", ".", ":"]) + pick(["00", "59", "60", "5x"])
+            }
+            var bytes = Array(text.utf8)
+            let parsed = bytes.withUnsafeMutableBytes { utc.parseISO(UnsafeRawBufferPointer($0)) }
+            let fast = bytes.withUnsafeMutableBytes { DateParser.canonical(UnsafeRawBufferPointer($0)) }
+            #expect(utc.parse(text) == parsed, "\(text)")
+            #expect(fast == parsed, "\(text)")
+            #expect(bytes.withUnsafeMutableBytes { utc.isDate(UnsafeRawBufferPointer($0)) } == (parsed != nil), "\(text)")
+            if parsed != nil { accepted += 1 }
+        }
+        #expect(accepted > 1000)
     }
 }
