@@ -49,30 +49,25 @@ public struct RecommendationRowReader {
         }
         let noCR = memchr(base, Int32(CSVParser.cr), n) == nil
         while next < wanted.count {
-            // Skip to the start of the next wanted line (a wanted line below `line` was passed over: the file is shorter
-            // than the first read saw, and `Plan.filling(rows:)` reports the row as missing).
+            // Skip to the start of the next wanted line (wanted lines ascend, so `line` reaches each exactly; a file
+            // shorter than the first read saw ends first, and `Plan.filling(rows:)` reports the rows as missing).
             while line < wanted[next] {
                 guard i < n else { return }
                 guard let end = noCR ? Self.lf(base, from: i, to: n) : Self.lineEnd(base, from: i, to: n, afterCR: &afterCR) else { return }
                 line += 1
                 i = end
             }
-            if line == wanted[next], i < n {
-                var reader = ExportReader(kind: .recommendations, file: file, options: options, columns: columns, resumingAtLine: line)
-                if try !parse(&reader, UnsafeRawBufferPointer(rebasing: chunk[i...])) { open.append(reader) }
-                next += 1
-            } else if line > wanted[next] {
-                next += 1
-            } else {
-                return  // the wanted line starts with the next chunk
-            }
+            guard i < n else { return }  // the wanted line starts with the next chunk
+            var reader = ExportReader(kind: .recommendations, file: file, options: options, columns: columns, resumingAtLine: line)
+            if try !parse(&reader, UnsafeRawBufferPointer(rebasing: chunk[i...])) { open.append(reader) }
+            next += 1
         }
     }
 
     /// Ends the file: a wanted record that ends without a line end is complete now.
     public mutating func finish() throws {
         for var reader in open {
-            try reader.finish { try take($0) }
+            try reader.finish { take($0) }
         }
         open = []
         next = wanted.count
@@ -83,7 +78,7 @@ public struct RecommendationRowReader {
         struct GotRow: Error {}
         do {
             try reader.feed(bytes) { row in
-                try take(row)
+                take(row)
                 throw GotRow()
             }
         } catch is GotRow {
@@ -92,7 +87,7 @@ public struct RecommendationRowReader {
         return false
     }
 
-    private mutating func take(_ row: ExportRow) throws {
+    private mutating func take(_ row: ExportRow) {
         if let r = try? decoder.recommendation(row) { rows[row.line] = r }
     }
 
