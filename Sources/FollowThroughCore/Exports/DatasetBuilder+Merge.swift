@@ -6,8 +6,13 @@ extension DatasetBuilder {
         var later = DatasetBuilder(files: files)
         later.previousStatuses = previousStatuses
         later.keepsPendingInFull = keepsPendingInFull
-        later.wantedTechnicians = wantedTechnicians
+        if recordsOnlyNeededTechnicians {  // the same wanted work orders in the same slots, none seen yet
+            later.workOrderTechnicians = workOrderTechnicians
+            later.workOrderTechnicians.zeroValues()
+            later.recordsOnlyNeededTechnicians = true
+        }
         later.maxListedIssues = maxListedIssues
+        later.visitWindow = visitWindow
         return later
     }
 
@@ -26,7 +31,10 @@ extension DatasetBuilder {
         }
 
         // Recommendations: ids seen in both parts stay with the earlier row.
+        // Each table taken in below is sized first: its keys come in slot order, and a table smaller than theirs would
+        // give them all the same few home slots (runs probed again at every insert).
         var dropped = Set<String>()
+        recommendationLines.reserveCapacity(recommendationLines.count + later.recommendationLines.count)
         later.recommendationLines.forEach { id, value in
             if let first = recommendationLines.insertIfAbsent(id, value) {
                 let text = String(decoding: id, as: UTF8.self)
@@ -50,18 +58,18 @@ extension DatasetBuilder {
             dataset.pending.append(key)
         }
 
+        laterWorkOrders.reserveCapacity(laterWorkOrders.count + later.laterWorkOrders.count)
         later.laterWorkOrders.forEach { id, _ in _ = laterWorkOrders.insertIfAbsent(id, 0) }
 
-        // Scheduled visits: likewise (their site details count either way, as for a single reader).
+        // Scheduled visits: likewise, by id (kept or not: see `visitWindow`); their site details count either way.
         var droppedVisits = Set<Int>()
-        for visit in later.dataset.scheduledVisits {
-            if let first = visitLines.insertIfAbsent(visit.id, UInt64(visit.line)) {
-                droppedVisits.insert(visit.line)
-                duplicate(.workOrders, visit.line, Self.duplicate(.workOrders, visit.id, first: Int(first)))
+        visitLines.reserveCapacity(visitLines.count + later.visitLines.count)
+        later.visitLines.forEach { id, value in
+            if let first = visitLines.insertIfAbsent(id, value) {
+                droppedVisits.insert(Int(value))
+                duplicate(.workOrders, Int(value), Self.duplicate(.workOrders, String(decoding: id, as: UTF8.self), first: Int(first)))
             }
         }
-        dataset.scheduledVisits.reserveCapacity(dataset.scheduledVisits.count + later.dataset.scheduledVisits.count)
-        dataset.scheduledVisits.append(contentsOf: later.dataset.scheduledVisits.filter { !droppedVisits.contains($0.line) })
         dataset.resolvedIDs.formUnion(later.dataset.resolvedIDs)
 
         // Technicians of work orders: the earlier row wins; the later builder's technician numbers are its own.
@@ -69,11 +77,21 @@ extension DatasetBuilder {
             var name = name
             return name.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
         }
-        later.workOrderTechnicians.forEach { id, value in
+        func remapped(_ value: UInt64) -> UInt64 {
             let tech = Int(value & 0xFF_FFFF) - 1
-            let remapped = (value >> 24) << 24 | UInt64((tech < 0 ? -1 : technicians[tech]) + 1)
-            _ = workOrderTechnicians.insertIfAbsent(id, remapped)
+            return (value >> 24) << 24 | UInt64((tech < 0 ? -1 : technicians[tech]) + 1)
         }
+        if workOrderTechnicians.hasSameSlots(as: later.workOrderTechnicians) {
+            // Only wanted work orders, in the same slots in both: one pass, no hashing (0: not seen in that part).
+            workOrderTechnicians.combineValues(with: later.workOrderTechnicians) { mine, theirs in
+                mine != 0 || theirs == 0 ? mine : remapped(theirs)
+            }
+        } else {
+            workOrderTechnicians.reserveCapacity(workOrderTechnicians.count + later.workOrderTechnicians.count)
+            later.workOrderTechnicians.forEach { id, value in _ = workOrderTechnicians.insertIfAbsent(id, remapped(value)) }
+        }
+
+        mergeVisits(later: later, dropped: droppedVisits, technicians: technicians)
 
         // Sites: the later part's non-empty details are the more recent.
         sites.merge(later: later.sites)

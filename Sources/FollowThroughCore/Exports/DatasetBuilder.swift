@@ -12,11 +12,19 @@ public struct DatasetBuilder: Sendable {
     /// Scheduled visits by id, with their line: a visit listed twice is left out the second time. History rows are
     /// not checked (a repeated one only repeats what the first said) so that memory does not grow with the history.
     var visitLines = ShortKeyTable()
+    /// Each scheduled visit's line and technician (`line << 24 | technician + 1`), in file order, kept or not: their
+    /// technicians are checked against people.csv.
+    var visitTechnicians: [UInt64] = []
+    /// With `visitWindow`: the earliest visit after the window at each site (position in `laterVisits`).
+    var nextVisitBySite = ShortKeyTable()
+    var laterVisits: [WorkOrder] = []
     /// Work orders whose technician is the `recommended_by` default of a kept recommendation: `line << 24 | technician + 1`
-    /// of the first row with the id (technician: index into `technicianNames`, -1: none).
+    /// of the first row with the id (technician: index into `technicianNames`, -1: none); 0 while not seen.
     var workOrderTechnicians = ShortKeyTable()
-    /// When set (recommendations read first), only these work orders' technicians are recorded; nil: every one's.
-    var wantedTechnicians: ShortKeyTable?
+    /// True once the recommendations were read (`recordOnlyNeededTechnicians()`): `workOrderTechnicians` then holds
+    /// exactly the work orders wanted, and rows only fill in their values (its slots never move, so two parts of a
+    /// file merge slot by slot). False: every work order's technician is recorded.
+    var recordsOnlyNeededTechnicians = false
     var technicianNames: [String] = []
     var technicianIndex = ShortKeyTable()
     /// Sites and their latest details.
@@ -39,6 +47,9 @@ public struct DatasetBuilder: Sendable {
     public var keepsPendingInFull = true
     /// True when a pending row should be decoded as a `PendingRecommendation` only (see `keepsPendingInFull`).
     var takesPendingWithoutText: Bool { !keepsPendingInFull && revisiting == nil }
+    /// When set, only the scheduled visits in this window are kept in `Dataset.scheduledVisits` (the rules look at no
+    /// other); the others are still checked, count as ids for duplicates and give their site details and technician.
+    public var visitWindow: VisitWindow?
     /// Keep at most this many rejections and warnings in the report (counts stay exact).
     public var maxListedIssues = 1000
 
@@ -76,7 +87,12 @@ public struct DatasetBuilder: Sendable {
         for r in dataset.pending where r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
             _ = wanted.insertIfAbsent(r.workOrderID, 0)
         }
-        wantedTechnicians = wanted
+        if workOrderTechnicians.count > 0 {  // work orders read before: what they recorded stays
+            let seen = workOrderTechnicians
+            wanted.updateValues { id, _ in seen[id] ?? 0 }
+        }
+        workOrderTechnicians = wanted
+        recordsOnlyNeededTechnicians = true
     }
 
     public mutating func add(_ workOrder: WorkOrder) {
@@ -98,17 +114,6 @@ public struct DatasetBuilder: Sendable {
         }
         remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
         if workOrder.status == .completed { dataset.resolvedIDs.formUnion(workOrder.resolves) }
-    }
-
-    /// A scheduled visit whose site details are already in the site table: kept without them (rules and messages
-    /// take a visit's site from `Dataset.sites`), unless its id was scheduled before.
-    mutating func addVisit(_ visit: WorkOrder) {
-        remember(visit.id, line: visit.line, technician: visit.technicianID)
-        if let first = visitLines.insertIfAbsent(visit.id, UInt64(visit.line)) {
-            duplicateLines[visit.line] = visit.id
-            return reject(.workOrders, line: visit.line, Self.duplicate(.workOrders, visit.id, first: Int(first)))
-        }
-        dataset.scheduledVisits.append(visit)
     }
 
     /// A completed or cancelled work order row, already validated: only its id, technician, site details and
@@ -137,11 +142,19 @@ public struct DatasetBuilder: Sendable {
     }
 
     @inline(__always)
-    private mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) {
-        if let wanted = wantedTechnicians, wanted[id] == nil { return }
+    mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) {
+        if recordsOnlyNeededTechnicians {
+            guard workOrderTechnicians[id] == 0 else { return }  // not wanted (nil), or seen before
+            workOrderTechnicians.updateExisting(id, to: packedTechnician(line: line, technician))
+        } else {
+            _ = workOrderTechnicians.insertIfAbsent(id, packedTechnician(line: line, technician))
+        }
+    }
+
+    mutating func packedTechnician(line: Int, _ technician: UnsafeRawBufferPointer) -> UInt64 {
         let tech = technician.isEmpty ? -1 : intern(technician)
         precondition(line < 1 << 40 && tech < (1 << 24) - 1, "too many lines or technicians to pack")
-        _ = workOrderTechnicians.insertIfAbsent(id, UInt64(line) << 24 | UInt64(tech + 1))
+        return UInt64(line) << 24 | UInt64(tech + 1)
     }
 
     mutating func intern(_ technician: UnsafeRawBufferPointer) -> Int {
@@ -262,14 +275,19 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Every recommendation's tracked status: the export's, or `resolved` when a completed work order did it (unless
-    /// the export says completed). Turns the id table into the snapshot in place (the lines are no longer needed).
-    private mutating func trackedStatuses(resolved: ShortKeyTable) -> StatusSnapshot {
+    /// the export says completed). Turns the id table into the snapshot in place (the lines are no longer needed);
+    /// looks up the resolved ids (thousands), not every recommendation (hundreds of thousands).
+    private mutating func trackedStatuses(resolved: Set<String>) -> StatusSnapshot {
         let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
         var table = recommendationLines
         recommendationLines = ShortKeyTable()
-        table.updateValues { id, value in
-            let code = value & 0x7F
-            return code != completed && resolved[id] != nil ? resolvedCode : code
+        table.mapValues { $0 & 0x7F }
+        for id in resolved {
+            var id = id
+            id.withUTF8 { id in
+                let id = UnsafeRawBufferPointer(id)
+                if let code = table[id], code != completed { table.updateExisting(id, to: resolvedCode) }
+            }
         }
         return StatusSnapshot(codes: table)
     }
@@ -281,7 +299,7 @@ public struct DatasetBuilder: Sendable {
         self.dataset = Dataset()
         // Ids as packed tables: the checks below look up ~100,000 pending keys several times each.
         let resolved = Self.keys(dataset.resolvedIDs)
-        dataset.statuses = trackedStatuses(resolved: resolved)
+        dataset.statuses = trackedStatuses(resolved: dataset.resolvedIDs)
         dataset.recommendationCount = dataset.statuses.count
         dataset.sites = sites
         sites = SiteDirectory()
@@ -289,41 +307,31 @@ public struct DatasetBuilder: Sendable {
         report.rejections = Array([ExportKind.people, .workOrders, .recommendations]
             .flatMap { rejections[$0] ?? [] }.prefix(maxListedIssues))
         report.files = counts
-        var warned = 0
-        func warn(_ kind: ExportKind, _ line: Int, _ message: String) {
-            warned += 1
+        func warn(_ kind: ExportKind, _ line: Int, _ message: @autoclosure () -> String) {
             if report.warnings.count < maxListedIssues {
-                report.warnings.append(DataIssue(file: name(kind), line: line, message: message))
+                report.warnings.append(DataIssue(file: name(kind), line: line, message: message()))
             }
         }
         let people = Self.keys(Set(dataset.people.keys))
         func checkPerson(_ id: String, _ role: String, _ kind: ExportKind, _ line: Int) {
             if !id.isEmpty, people[id] == nil { warn(kind, line, "\(role) '\(id)' is not in \(name(.people))") }
         }
-        let sites = dataset.sites
-        func technician(_ workOrderID: String) -> String? {
-            guard let seen = workOrderTechnicians[workOrderID], seen & 0xFF_FFFF != 0 else { return nil }
-            return technicianNames[Int(seen & 0xFF_FFFF) - 1]
-        }
+        let technicians = WorkOrderTechnicians(ids: workOrderTechnicians, names: technicianNames)
         // Through buffers: each field is read in place, not by copying the whole record (nine strings) per row.
         dataset.recommendations.withUnsafeMutableBufferPointer { recs in
             for index in recs.indices where recs[index].recommendedBy.isEmpty {
-                if let tech = technician(recs[index].workOrderID) { recs[index].recommendedBy = tech }
+                if let tech = technicians[recs[index].workOrderID] { recs[index].recommendedBy = tech }
             }
         }
-        dataset.pending.withUnsafeMutableBufferPointer { keys in
-            for index in keys.indices {
-                if keys[index].recommendedBy.isEmpty, let tech = technician(keys[index].workOrderID) { keys[index].recommendedBy = tech }
-                guard resolved[keys[index].id] == nil else { continue }
-                let line = keys[index].line
-                if !sites.contains(keys[index].siteID) {
-                    warn(.recommendations, line, "site '\(keys[index].siteID)' has no work order in \(name(.workOrders))")
-                }
-                checkPerson(keys[index].recommendedBy, "recommended_by", .recommendations, line)
-                checkPerson(keys[index].salesOwner, "sales_owner", .recommendations, line)
-            }
+        let pendingIssues = checkPending(&dataset.pending, technicians: technicians, resolved: resolved, sites: dataset.sites,
+                                         people: people)
+        report.warnings.append(contentsOf: pendingIssues.prefix(maxListedIssues - report.warnings.count))
+        let knownTechnicians = technicianNames.map { people[$0] != nil }
+        for visit in visitTechnicians where visit & 0xFF_FFFF != 0 && !knownTechnicians[Int(visit & 0xFF_FFFF) - 1] {
+            checkPerson(technicianNames[Int(visit & 0xFF_FFFF) - 1], "technician_id", .workOrders, Int(visit >> 24))
         }
-        for visit in dataset.scheduledVisits { checkPerson(visit.technicianID, "technician_id", .workOrders, visit.line) }
+        dataset.scheduledVisits.append(contentsOf: laterVisits)
+        laterVisits = []
         for person in dataset.people.values.sorted(by: { $0.line < $1.line }) {
             checkPerson(person.managerID, "manager_id", .people, person.line)
         }
@@ -331,6 +339,55 @@ public struct DatasetBuilder: Sendable {
     }
 }
 
+
+extension DatasetBuilder {
+    /// Each wanted work order's technician, by work order id.
+    struct WorkOrderTechnicians: Sendable {
+        let ids: ShortKeyTable
+        let names: [String]
+        subscript(_ workOrderID: String) -> String? {
+            guard let seen = ids[workOrderID], seen & 0xFF_FFFF != 0 else { return nil }
+            return names[Int(seen & 0xFF_FFFF) - 1]
+        }
+    }
+
+    /// Fills in each pending recommendation's `recommended_by` default (its work order's technician) and checks what it
+    /// refers to, unless a work order resolved it; the warnings in list order (at most `maxListedIssues`). ~100,000
+    /// keys at a million work orders, each looked up five times: done in parts on all cores.
+    func checkPending(_ pending: inout [PendingRecommendation], technicians: WorkOrderTechnicians, resolved: ShortKeyTable,
+                      sites: SiteDirectory, people: ShortKeyTable) -> [DataIssue] {
+        let count = pending.count, limit = maxListedIssues
+        let parts = count < 16_384 ? 1 : 2 * ProcessInfo.processInfo.activeProcessorCount
+        let file = name(.recommendations), workOrders = name(.workOrders), peopleFile = name(.people)
+        return pending.withUnsafeMutableBufferPointer { buffer in
+            let keys = PendingKeys(base: buffer.baseAddress)
+            return concurrentMap(parts) { part -> [DataIssue] in
+                var issues: [DataIssue] = []
+                func warn(_ line: Int, _ message: @autoclosure () -> String) {
+                    if issues.count < limit { issues.append(DataIssue(file: file, line: line, message: message())) }
+                }
+                func checkPerson(_ id: String, _ role: String, _ line: Int) {
+                    if !id.isEmpty, people[id] == nil { warn(line, "\(role) '\(id)' is not in \(peopleFile)") }
+                }
+                for index in (count * part / parts)..<(count * (part + 1) / parts) {
+                    let key = keys.base! + index
+                    if key.pointee.recommendedBy.isEmpty, let tech = technicians[key.pointee.workOrderID] { key.pointee.recommendedBy = tech }
+                    guard resolved[key.pointee.id] == nil else { continue }
+                    let line = key.pointee.line
+                    if !sites.contains(key.pointee.siteID) { warn(line, "site '\(key.pointee.siteID)' has no work order in \(workOrders)") }
+                    checkPerson(key.pointee.recommendedBy, "recommended_by", line)
+                    checkPerson(key.pointee.salesOwner, "sales_owner", line)
+                }
+                return issues
+            }.flatMap { $0 }
+        }
+    }
+
+    /// The pending list's storage, shared by the parts of `checkPending`: each part writes only its own range.
+    private struct PendingKeys: @unchecked Sendable {
+        let base: UnsafeMutablePointer<PendingRecommendation>?
+    }
+}
 
 extension ExportKind {
     /// Position in `allCases`.

@@ -64,22 +64,28 @@ public final class RecordDecoder: Sendable {
         if status == .scheduled {
             // As `workOrder(_:)` checks it; the site details go to the site table only (see `DatasetBuilder.addVisit`).
             let start = try date(row, WO.start)
-            let tech = row.text(WO.tech)
-            try Self.checkVisit(technician: tech, start: start)
+            let techBytes = row.bytes(WO.tech)
+            if techBytes.isEmpty { try Self.checkVisit(technician: "", start: start) }
+            guard let start else { throw RowRejection(Self.missingStart) }
             let completed = try date(row, WO.completed)
             builder.updateSite(site, name: row.bytes(WO.siteName), customerName: row.bytes(WO.customer), address: row.bytes(WO.address))
-            return builder.addVisit(WorkOrder(id: String(decoding: id, as: UTF8.self), siteID: String(decoding: site, as: UTF8.self),
-                                              technicianID: tech, status: .scheduled, scheduledStart: start, completedAt: completed, line: row.line))
+            return builder.addVisit(id: id, site: site, technician: techBytes, start: start, line: row.line) {
+                WorkOrder(id: String(decoding: id, as: UTF8.self), siteID: String(decoding: site, as: UTF8.self),
+                          technicianID: String(decoding: techBytes, as: UTF8.self), status: .scheduled, scheduledStart: start,
+                          completedAt: completed, line: row.line)
+            }
         }
         try checkDate(row, WO.start)
         try checkDate(row, WO.completed)
         builder.addHistory(row, id: id, site: site, status: status)
     }
 
+    static let missingStart = "missing scheduled_start (required for a scheduled work order)"
+
     /// What a scheduled work order needs beyond any work order's fields.
     private static func checkVisit(technician: String, start: LocalDateTime?) throws(RowRejection) {
         if technician.isEmpty { throw RowRejection("missing technician_id (required for a scheduled work order)") }
-        if start == nil { throw RowRejection("missing scheduled_start (required for a scheduled work order)") }
+        if start == nil { throw RowRejection(missingStart) }
     }
 
     /// The status when the bytes spell one exactly in lower case; nil otherwise (then the general path decides).

@@ -76,14 +76,75 @@ struct ShortKeyTable: Sendable {
 
     @inline(__always)
     private func find(_ a: UInt64, _ b: UInt64) -> UInt64? {
+        findSlot(a, b).map { values[$0] }
+    }
+
+    @inline(__always)
+    private func findSlot(_ a: UInt64, _ b: UInt64) -> Int? {
         guard capacity > 0 else { return nil }
         var i = slot(a, b)
         while true {
             let kb = keys[2 * i + 1]
             if kb == 0 { return nil }
-            if kb == b, keys[2 * i] == a { return values[i] }
+            if kb == b, keys[2 * i] == a { return i }
             i = i + 1 == capacity ? 0 : i + 1
         }
+    }
+
+    /// Sets the value of a key already in the table, never adding one (so the slots never move); false when the key
+    /// is not there.
+    @discardableResult
+    mutating func updateExisting(_ key: UnsafeRawBufferPointer, to value: UInt64) -> Bool {
+        guard let (a, b) = Self.pack(key) else {
+            let text = String(decoding: key, as: UTF8.self)
+            if let (a, b) = Self.packNormalized(text) { return updateSlot(a, b, value) }
+            guard long[text] != nil else { return false }
+            long[text] = value
+            return true
+        }
+        return updateSlot(a, b, value)
+    }
+
+    private mutating func updateSlot(_ a: UInt64, _ b: UInt64, _ value: UInt64) -> Bool {
+        guard let i = findSlot(a, b) else { return false }
+        values[i] = value
+        return true
+    }
+
+    /// Every value set to 0, the keys kept where they are.
+    mutating func zeroValues() {
+        values = Array(repeating: 0, count: capacity)
+        for key in long.keys { long[key] = 0 }
+    }
+
+    /// True when `other` holds the same keys in the same slots: a copy of this table (or this one of it) whose keys
+    /// neither changed since (only `updateExisting`, `zeroValues` and `mapValues` ran on either).
+    func hasSameSlots(as other: ShortKeyTable) -> Bool {
+        guard capacity == other.capacity, count == other.count, long.count == other.long.count else { return false }
+        return keys.withUnsafeBufferPointer { mine in other.keys.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress } }
+            && long.keys.allSatisfy { other.long[$0] != nil }
+    }
+
+    /// Sets each key's value to `combine(value here, value in other)`: one pass over the slots, no hashing. `other`
+    /// must have the same slots (`hasSameSlots(as:)`).
+    mutating func combineValues(with other: ShortKeyTable, _ combine: (UInt64, UInt64) -> UInt64) {
+        precondition(hasSameSlots(as: other), "combineValues needs a table with the same slots")
+        let keys = self.keys
+        other.values.withUnsafeBufferPointer { theirs in
+            values.withUnsafeMutableBufferPointer { mine in
+                for i in mine.indices where keys[2 * i + 1] != 0 { mine[i] = combine(mine[i], theirs[i]) }
+            }
+        }
+        for (key, value) in other.long { long[key] = combine(long[key]!, value) }
+    }
+
+    /// Replaces every value by `transform(value)`, in place (no key is looked at).
+    mutating func mapValues(_ transform: (UInt64) -> UInt64) {
+        let keys = self.keys
+        values.withUnsafeMutableBufferPointer { values in
+            for i in values.indices where keys[2 * i + 1] != 0 { values[i] = transform(values[i]) }
+        }
+        for (key, value) in long { long[key] = transform(value) }
     }
 
     /// Calls `body` with every key's bytes and its value, in slot order (deterministic for the same insertions).

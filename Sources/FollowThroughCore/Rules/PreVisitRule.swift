@@ -38,10 +38,10 @@ extension Planner {
 
     /// Visits on as-of+1 … as-of+`lookaheadDays`, by start time, then id.
     func windowVisits(_ visits: UnsafeBufferPointer<WorkOrder>) -> [Int] {
-        let last = asOf.adding(days: settings.lookaheadDays)
+        let days = VisitWindow(asOf: asOf, lookaheadDays: settings.lookaheadDays)
         var window: [(start: Int64, index: Int)] = []
         for i in visits.indices {
-            guard let start = visits[i].scheduledStart, start.date > asOf, start.date <= last else { continue }
+            guard let start = visits[i].scheduledStart, days.contains(start.date) else { continue }
             window.append((start.sortKey, i))
         }
         window.sort { a, b in a.start != b.start ? a.start < b.start : visits[a.index].id < visits[b.index].id }

@@ -8,8 +8,9 @@ public enum ExportLoader {
     /// Files smaller than this are read on one thread (a second one would cost more than it saves).
     public static let minimumSplitSize = 4 << 20
 
-    public static func load(_ config: Config, previousStatuses: StatusSnapshot? = nil, splitAbove: Int = minimumSplitSize)
-        throws(ExportError) -> (dataset: Dataset, report: DataQualityReport) {
+    /// `visitWindow`: when set, only the scheduled visits in it are kept (see `DatasetBuilder.visitWindow`).
+    public static func load(_ config: Config, previousStatuses: StatusSnapshot? = nil, visitWindow: VisitWindow? = nil,
+                            splitAbove: Int = minimumSplitSize) throws(ExportError) -> (dataset: Dataset, report: DataQualityReport) {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
         // Header problems first, in file order, before any long read.
@@ -17,6 +18,7 @@ public enum ExportLoader {
         for kind in [ExportKind.people, .workOrders, .recommendations] { columns[kind] = try header(kind, config) }
         var builder = DatasetBuilder(files: names)
         builder.previousStatuses = previousStatuses
+        builder.visitWindow = visitWindow
         builder.keepsPendingInFull = false  // their text is read again for the few listed: `recommendations(_:lines:)`
         try ingest(.people, config, into: &builder)
         builder.reserve(recommendations: estimatedRows(config.exports[.recommendations]!))
@@ -81,7 +83,8 @@ public enum ExportLoader {
 
     /// Reads a large file as two parts on two threads, split at the first line end after its middle, each into its
     /// own builder, then merged. If the split fell inside a quoted field (the first part does not end at a record's
-    /// end), the second part's work is dropped and the file read on from there in one piece.
+    /// end), or the parts cannot be joined exactly (`DatasetBuilder.canMerge(later:)`), the second part's work is
+    /// dropped and the file read on from there in one piece.
     static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, splitAbove: Int,
                               into builder: inout DatasetBuilder) throws(ExportError) {
         let source = config.exports[kind]!
@@ -110,12 +113,14 @@ public enum ExportLoader {
         do { try feed(&ingestor, source, to: split, into: &builder); firstError = nil } catch { firstError = error }
         later.done.wait()
         if let firstError { throw firstError }
-        guard ingestor.isAtRecordBoundary else {
-            // The middle line end was inside a quoted field: read on from there on this thread.
-            try feed(&ingestor, source, from: split, into: &builder)
-            return try finish(&ingestor, source, into: &builder)
+        if ingestor.isAtRecordBoundary {
+            let part = try later.result!.get()
+            if builder.canMerge(later: part) { return builder.merge(later: part) }
         }
-        builder.merge(later: try later.result!.get())
+        // The middle line end was inside a quoted field (or the parts cannot be joined exactly): read on from there
+        // on this thread.
+        try feed(&ingestor, source, from: split, into: &builder)
+        try finish(&ingestor, source, into: &builder)
     }
 
     /// The second part's builder and outcome, handed between threads once (the semaphore orders the accesses).

@@ -51,8 +51,12 @@ public enum RunPreparation {
         do { templates = try TemplateLoader.load(directory: config.templatesDirectory) } catch {
             throw RunFailure(message: error.description, status: .configOrInput)
         }
+        let asOf = requested ?? LocalDateTime(utcSeconds: now, in: config.timeZone).date
         let loaded: (dataset: Dataset, report: DataQualityReport)
-        do { loaded = try ExportLoader.load(config, previousStatuses: previousStatuses) } catch { throw RunFailure(message: error.description, status: .configOrInput) }
+        do {
+            loaded = try ExportLoader.load(config, previousStatuses: previousStatuses,
+                                           visitWindow: VisitWindow(asOf: asOf, lookaheadDays: config.rules.lookaheadDays))
+        } catch { throw RunFailure(message: error.description, status: .configOrInput) }
         timer.lap("read_exports")
         if let bad = loaded.report.filesOverRejectionLimit(config.maxRejectedPercent).first {
             let first = loaded.report.rejections.first { $0.file == bad.file }.map { "; first: \($0)" } ?? ""
@@ -60,7 +64,6 @@ public enum RunPreparation {
                 message: "\(bad.file): \(bad.rejected) of \(bad.rows) rows rejected (\(String(format: "%.1f", bad.rejectedPercent))%), over max_rejected_percent = \(config.maxRejectedPercent)\(first) (hint: fix the export or its column/value mapping; nothing was sent)",
                 status: .configOrInput)
         }
-        let asOf = requested ?? LocalDateTime(utcSeconds: now, in: config.timeZone).date
         var plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
         if !plan.rowsToRead.isEmpty {
             let file = config.exports[.recommendations]!.displayName

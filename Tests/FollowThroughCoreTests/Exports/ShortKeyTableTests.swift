@@ -35,7 +35,7 @@ import Testing
 
     @Test func withValueInsertsOnceAndUpdatesInPlace() {
         var table = ShortKeyTable()
-        var bytes = Array("S-1".utf8)
+        let bytes = Array("S-1".utf8)
         let first = bytes.withUnsafeBytes { key in table.withValue(key, initial: 7) { value, isNew in (value, isNew) } }
         #expect(first == (7, true))
         bytes.withUnsafeBytes { key in table.withValue(key, initial: 0) { value, _ in value += 1 } }
@@ -44,4 +44,36 @@ import Testing
         long.withUnsafeBytes { key in table.withValue(key, initial: 5) { value, _ in value *= 2 } }
         #expect(table[String(repeating: "z", count: 40)] == 10)
     }
+
+    /// A copy whose values alone were changed keeps the same slots, so two parts' tables join slot by slot; the
+    /// result is what a dictionary merge (first non-zero value wins) gives, short and long keys alike.
+    @Test func valuesOfCopiesCombineSlotBySlot() {
+        let keys = (0..<5_000).map { i in i % 7 == 0 ? "a-long-work-order-id-\(i)" : "WO-\(i)" }
+        var wanted = ShortKeyTable()
+        for key in keys { _ = wanted.insertIfAbsent(key, 0) }
+        var earlier = wanted, later = wanted
+        later.zeroValues()
+        #expect(earlier.hasSameSlots(as: later))
+        var expected: [String: UInt64] = [:]
+        for (i, key) in keys.enumerated() {
+            var bytes = Array(key.utf8)
+            bytes.withUnsafeBytes { key in
+                if i % 3 == 0 { earlier.updateExisting(key, to: UInt64(i) + 1) }
+                if i % 2 == 0 { later.updateExisting(key, to: UInt64(i) + 100_000) }
+            }
+            expected[key] = i % 3 == 0 ? UInt64(i) + 1 : i % 2 == 0 ? UInt64(i) + 100_000 : 0
+            bytes = Array("not-a-key-\(i)".utf8)
+            #expect(!bytes.withUnsafeBytes { earlier.updateExisting($0, to: 1) }, "never adds a key")
+        }
+        #expect(earlier.count == keys.count && earlier.hasSameSlots(as: later))
+        earlier.combineValues(with: later) { mine, theirs in mine != 0 ? mine : theirs }
+        for (key, value) in expected { #expect(earlier[key] == value) }
+        earlier.mapValues { $0 * 2 }
+        for (key, value) in expected { #expect(earlier[key] == value * 2) }
+
+        var grown = wanted
+        _ = grown.insertIfAbsent("WO-new", 1)
+        #expect(!grown.hasSameSlots(as: wanted), "a table a key was added to is not slot-compatible")
+    }
 }
+
