@@ -70,7 +70,8 @@ extension DatasetBuilder {
                 duplicate(.workOrders, Int(value), Self.duplicate(.workOrders, String(decoding: id, as: UTF8.self), first: Int(first)))
             }
         }
-        dataset.resolvedIDs.formUnion(later.dataset.resolvedIDs)
+        resolved.reserveCapacity(resolved.count + later.resolved.count)
+        later.resolved.forEach { id, _ in _ = resolved.insertIfAbsent(id, 0) }
 
         // Technicians of work orders: the earlier row wins; the later builder's technician numbers are its own.
         let technicians = later.technicianNames.map { name in

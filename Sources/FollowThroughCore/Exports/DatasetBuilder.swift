@@ -32,6 +32,8 @@ public struct DatasetBuilder: Sendable {
     /// Recommendation ids seen: their first line and the export's status (`line << 8 | TrackedStatus.code`); at
     /// `build()` it becomes the dataset's `statuses`.
     var recommendationLines = ShortKeyTable()
+    /// Ids of recommendations a completed work order did (its `resolves`); at `build()` the dataset's `resolvedIDs`.
+    var resolved = ShortKeyTable()
     /// The id of each row left out as a duplicate, by line (a later part reads one file: see `merge(later:)`).
     var duplicateLines: [Int: String] = [:]
     /// Work orders named (with no `recommended_by`) by a `later` recommendation: their technicians may be needed.
@@ -113,7 +115,7 @@ public struct DatasetBuilder: Sendable {
             return addVisit(visit)
         }
         remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
-        if workOrder.status == .completed { dataset.resolvedIDs.formUnion(workOrder.resolves) }
+        if workOrder.status == .completed { for id in workOrder.resolves { _ = resolved.insertIfAbsent(id, 0) } }
     }
 
     /// A completed or cancelled work order row, already validated: only its id, technician, site details and
@@ -124,12 +126,28 @@ public struct DatasetBuilder: Sendable {
         updateSite(site, name: row.bytes(WO.siteName), customerName: row.bytes(WO.customer), address: row.bytes(WO.address))
         if status == .completed {
             let resolves = row.bytes(WO.resolves)
-            if !resolves.isEmpty {
-                for part in String(decoding: resolves, as: UTF8.self).split(separator: ";") {
-                    let id = String(part).trimmingSpaces
-                    if !id.isEmpty { dataset.resolvedIDs.insert(id) }
-                }
+            if !resolves.isEmpty { addResolved(resolves) }
+        }
+    }
+
+    /// The ids of a completed work order's `resolves` (`;`-separated, spaces around each trimmed) into `resolved`.
+    /// ASCII lists are split as bytes; others as `String`s, as `RecordDecoder.workOrder(_:)` splits them.
+    mutating func addResolved(_ list: UnsafeRawBufferPointer) {
+        guard list.allSatisfy({ $0 < 0x80 }) else {
+            for part in String(decoding: list, as: UTF8.self).split(separator: ";") {
+                let id = String(part).trimmingSpaces
+                if !id.isEmpty { _ = resolved.insertIfAbsent(id, 0) }
             }
+            return
+        }
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        var start = 0
+        for end in 0...list.count where end == list.count || list[end] == UInt8(ascii: ";") {
+            var (from, to) = (start, end)
+            while from < to, isSpace(list[from]) { from += 1 }
+            while to > from, isSpace(list[to - 1]) { to -= 1 }
+            if to > from { _ = resolved.insertIfAbsent(UnsafeRawBufferPointer(rebasing: list[from..<to]), 0) }
+            start = end + 1
         }
     }
 
@@ -230,7 +248,7 @@ public struct DatasetBuilder: Sendable {
     /// builder take, from a second read of the recommendations file, only those (rows are not counted again).
     public mutating func beginRevisit() -> Bool {
         guard let previous = previousStatuses else { return false }
-        let resolved = Self.keys(dataset.resolvedIDs)
+        let resolved = self.resolved
         var moved = ShortKeyTable()
         recommendationLines.forEach { id, value in
             guard value & Self.laterFlag != 0 else { return }
@@ -277,17 +295,13 @@ public struct DatasetBuilder: Sendable {
     /// Every recommendation's tracked status: the export's, or `resolved` when a completed work order did it (unless
     /// the export says completed). Turns the id table into the snapshot in place (the lines are no longer needed);
     /// looks up the resolved ids (thousands), not every recommendation (hundreds of thousands).
-    private mutating func trackedStatuses(resolved: Set<String>) -> StatusSnapshot {
+    private mutating func trackedStatuses(resolved: ShortKeyTable) -> StatusSnapshot {
         let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
         var table = recommendationLines
         recommendationLines = ShortKeyTable()
         table.mapValues { $0 & 0x7F }
-        for id in resolved {
-            var id = id
-            id.withUTF8 { id in
-                let id = UnsafeRawBufferPointer(id)
-                if let code = table[id], code != completed { table.updateExisting(id, to: resolvedCode) }
-            }
+        resolved.forEach { id, _ in
+            if let code = table[id], code != completed { table.updateExisting(id, to: resolvedCode) }
         }
         return StatusSnapshot(codes: table)
     }
@@ -298,8 +312,10 @@ public struct DatasetBuilder: Sendable {
         var dataset = self.dataset
         self.dataset = Dataset()
         // Ids as packed tables: the checks below look up ~100,000 pending keys several times each.
-        let resolved = Self.keys(dataset.resolvedIDs)
-        dataset.statuses = trackedStatuses(resolved: dataset.resolvedIDs)
+        let resolved = self.resolved
+        dataset.resolvedIDs = Set(minimumCapacity: resolved.count)
+        resolved.forEach { id, _ in dataset.resolvedIDs.insert(String(decoding: id, as: UTF8.self)) }
+        dataset.statuses = trackedStatuses(resolved: resolved)
         dataset.recommendationCount = dataset.statuses.count
         dataset.sites = sites
         sites = SiteDirectory()

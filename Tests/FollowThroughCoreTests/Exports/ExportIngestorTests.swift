@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import Testing
 @testable import FollowThroughCore
 
@@ -125,4 +126,20 @@ import Testing
         report.files = [a, b]
         #expect(report.filesOverRejectionLimit(1).map(\.file) == ["b.csv"])
     }
+
+    /// `resolves` lists read as bytes give the ids `RecordDecoder.workOrder(_:)` gives (split on `;`, spaces and tabs
+    /// trimmed, empty parts dropped), ASCII or not.
+    @Test func resolvesListsReadAsBytesMatchTheDecoder() throws {
+        var rng = SplitMix64(seed: 7)
+        let parts = ["R1", " R2", "R3 ", "\tR4\t", "", " ", "R-5;", "Ré6", "\u{FEFF}R7", "\u{212A}8", "R9 x", ";;"]
+        for _ in 0..<500 {
+            let list = (0..<Int(rng.next() % 5)).map { _ in parts[Int(rng.next() % UInt64(parts.count))] }.joined(separator: ";")
+            let expected = Set(list.split(separator: ";").map { (part: Substring) -> String in String(part).trimmingSpaces }
+                .filter { !$0.isEmpty })
+            var builder = DatasetBuilder()
+            Array(list.utf8).withUnsafeBytes { builder.addResolved($0) }
+            #expect(builder.build().dataset.resolvedIDs == expected, "\(list.debugDescription)")
+        }
+    }
 }
+
