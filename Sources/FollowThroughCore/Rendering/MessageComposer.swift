@@ -51,9 +51,9 @@ public struct MessageComposer: Sendable {
         return (messages, problems)
     }
 
-    /// The plan's messages a batch of at most `batchSize` at a time, in plan order, each batch handed to `each` before
-    /// the next is rendered (so only one batch of bodies is in memory); returns the people who could not be addressed.
-    /// The batches, put together, are what `compose(_:)` returns.
+    /// The plan's messages a batch of at most `batchSize` at a time, in plan order, each batch handed to `each` while
+    /// the next is rendered (so at most two batches of bodies are in memory); returns the people who could not be
+    /// addressed. The batches, put together, are what `compose(_:)` returns.
     public func compose(_ plan: Plan, batchSize: Int, _ each: ([ComposedMessage]) throws -> Void) rethrows -> [String] {
         try compose(plan, batchSize: batchSize, concurrently: true, each)
     }
@@ -61,19 +61,24 @@ public struct MessageComposer: Sendable {
     func compose(_ plan: Plan, batchSize: Int, concurrently: Bool, _ each: ([ComposedMessage]) throws -> Void) rethrows -> [String] {
         let summaries = plan.summaries.count, digests = plan.digests.count
         let count = summaries + digests + plan.leadUpdates.count
+        let render: @Sendable (Range<Int>) -> [Outcome] = { [self] range in
+            concurrently
+                ? concurrentMap(range.count) { outcome(plan, range.lowerBound + $0, summaries: summaries, digests: digests) }
+                : range.map { outcome(plan, $0, summaries: summaries, digests: digests) }
+        }
+        func batch(after start: Int) -> Range<Int>? {
+            start < count ? start..<(count - start > batchSize ? start + batchSize : count) : nil
+        }
         var problems: [String] = []
-        var start = 0
-        while start < count {
-            let end = count - start > batchSize ? start + batchSize : count
-            let outcomes: [Outcome]
-            if concurrently {
-                let first = start
-                outcomes = concurrentMap(end - start) { outcome(plan, first + $0, summaries: summaries, digests: digests) }
-            } else {
-                outcomes = (start..<end).map { outcome(plan, $0, summaries: summaries, digests: digests) }
-            }
+        var current = batch(after: 0)
+        var outcomes = current.map(render) ?? []
+        while let range = current {
+            // The next batch renders on the other cores while this one is handed over (stored, at night).
+            current = batch(after: range.upperBound)
+            let next = current.map { range in concurrently ? RenderAhead(range, render) : RenderAhead(done: render(range)) }
+            defer { outcomes = next?.wait() ?? [] }
             var messages: [ComposedMessage] = []
-            messages.reserveCapacity(end - start)
+            messages.reserveCapacity(range.count)
             for outcome in outcomes {
                 switch outcome {
                 case .message(let m): messages.append(m)
@@ -81,7 +86,6 @@ public struct MessageComposer: Sendable {
                 }
             }
             if !messages.isEmpty { try each(messages) }
-            start = end
         }
         return problems
     }
@@ -155,6 +159,30 @@ func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T)
             slots.base.advanced(by: i).initialize(to: transform(i))
         }
         initialized = count
+    }
+}
+
+/// A batch of outcomes rendered in the background (`wait()` gives them), or given already rendered.
+private final class RenderAhead: @unchecked Sendable {
+    private var outcomes: [MessageComposer.Outcome] = []
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ range: Range<Int>, _ render: @escaping @Sendable (Range<Int>) -> [MessageComposer.Outcome]) {
+        DispatchQueue.global().async { [self] in
+            outcomes = render(range)
+            done.signal()
+        }
+    }
+
+    init(done outcomes: [MessageComposer.Outcome]) {
+        self.outcomes = outcomes
+        done.signal()
+    }
+
+    /// The outcomes, once rendered (each `RenderAhead` is waited for once: the `defer` in `compose`).
+    func wait() -> [MessageComposer.Outcome] {
+        done.wait()
+        return outcomes
     }
 }
 
