@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import Testing
 @testable import FollowThroughCore
 
@@ -42,7 +43,7 @@ struct MailMIMEDumpIntegrationTests {
     }
 
     static func makeTempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ft-mime-\(UUID().uuidString)")
+        let dir = TestScratch.path("mime")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import Testing
 @testable import FollowThroughKit
 
@@ -85,7 +86,7 @@ struct SMTPSecretTests {
     }
 
     private func writeTemp(_ text: String, mode: Int) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)").path
+        let path = TestScratch.path("pw").path
         FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
         return path
     }

@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import Logging
 import Testing
 @testable import FollowThroughKit
@@ -41,7 +42,7 @@ final class SMTPTestServer: @unchecked Sendable {
     var url: String { "smtp://127.0.0.1:\(port)" }
 
     init(_ arguments: [String] = []) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-test-\(UUID().uuidString)")
+        directory = TestScratch.path("smtp-test")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         maildir = directory.appendingPathComponent("maildir")
         logFile = directory.appendingPathComponent("events.jsonl")
@@ -118,7 +119,7 @@ enum TestCertificate {
     struct Files: Sendable { var cert: String; var key: String }
 
     static let files: Result<Files, TransportSetupError> = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-cert-\(UUID().uuidString)")
+        let dir = TestScratch.path("smtp-cert")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
         let p = Process()

@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import FollowThroughCore
 @testable import FollowThroughKit
 import GRDB
@@ -8,7 +9,7 @@ import Testing
     /// A state file written before v4 (bodies in the message rows) opens with every body in `message_body`, the
     /// message rows and their delivery state unchanged, and its pending messages deliverable byte for byte.
     @Test func bodiesMoveToTheirOwnTableAndStayDeliverable() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ft-v3-\(UUID().uuidString).sqlite").path
+        let path = TestScratch.path("v3.sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let old = try DatabaseQueue(path: path)
         try StateSchema.migrator.migrate(old, upTo: "v3-status-snapshot")

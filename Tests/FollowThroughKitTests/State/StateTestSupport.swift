@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import FollowThroughCore
 @testable import FollowThroughKit
 import Logging
@@ -37,7 +38,7 @@ final class Workspace: @unchecked Sendable {
     }
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ft-state-\(UUID().uuidString)")
+        dir = TestScratch.path("state")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
@@ -131,7 +132,7 @@ struct MIMEDump: Decodable {
     var kind: String { headers["X-FollowThrough-Kind"]?.first ?? "" }
 
     static func parse(_ bytes: [UInt8]) throws -> MIMEDump {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ft-\(UUID().uuidString).eml")
+        let file = TestScratch.path("message.eml")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         return try parse(files: [file.path])[0]

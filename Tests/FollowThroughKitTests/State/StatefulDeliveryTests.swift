@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import FollowThroughCore
 @testable import FollowThroughKit
 import GRDB
@@ -10,7 +11,7 @@ import Testing
 struct StatefulDeliveryTests {
     /// A fresh state file with `count` stored, pending messages; their outbox entries.
     static func store(messages count: Int) throws -> (StateStore, Int64, [OutboxEntry], URL) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ft-delivery-\(UUID().uuidString)")
+        let dir = TestScratch.path("delivery")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try StateStore.open(path: dir.appendingPathComponent("state.sqlite").path)
         let runID = try store.beginRun(asOf: LocalDate(iso: "2026-11-23")!, now: 1, pid: 1, resend: false)

@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 import FollowThroughCore
 @testable import FollowThroughKit
 import GRDB
@@ -7,7 +8,7 @@ import Testing
 @Suite struct StatusSnapshotMigrationTests {
     /// A state file written before v3 (a row per recommendation) opens with the same statuses, in one snapshot.
     @Test func rowsPerRecommendationBecomeOneSnapshot() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ft-v2-\(UUID().uuidString).sqlite").path
+        let path = TestScratch.path("v2.sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let old = try DatabaseQueue(path: path)
         try StateSchema.migrator.migrate(old, upTo: "v2-follow-up")
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func aDamagedSnapshotIsAStateErrorNamingTheFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ft-bad-\(UUID().uuidString).sqlite").path
+        let path = TestScratch.path("bad.sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = try StateStore.open(path: path)
         try store.write { db in

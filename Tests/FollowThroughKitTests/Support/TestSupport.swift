@@ -1,4 +1,5 @@
 import Foundation
+import FollowThroughTestSupport
 
 /// Paths, temp folders, child processes and the MIME parser, for integration tests.
 enum TestSupport {
@@ -15,7 +16,7 @@ enum TestSupport {
 
     static func temporaryDirectory(_ name: String = #function) throws -> URL {
         let safe = name.filter { $0.isLetter || $0.isNumber }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ft-\(safe)-\(UUID().uuidString.prefix(8))")
+        let url = TestScratch.path(safe)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
