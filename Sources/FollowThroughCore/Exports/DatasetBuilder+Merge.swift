@@ -92,7 +92,7 @@ extension DatasetBuilder {
             later.workOrderTechnicians.forEach { id, value in _ = workOrderTechnicians.insertIfAbsent(id, remapped(value)) }
         }
 
-        mergeVisits(later: later, dropped: droppedVisits, technicians: technicians)
+        mergeVisits(later: later, dropped: droppedVisits, remapped: remapped)
 
         // Sites: the later part's non-empty details are the more recent.
         sites.merge(later: later.sites)

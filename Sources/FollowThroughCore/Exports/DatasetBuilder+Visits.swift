@@ -1,5 +1,5 @@
 /// Scheduled visits: the rules list those in the pre-visit window, and name the earliest one after the as-of date at a
-/// stale lead's site; with `visitWindow` set, only those are kept (at a million work orders, ~3,500 of ~50,000).
+/// stale lead's site; with `visitWindow` set, only those are kept (at a million work orders, ~25,000 of ~51,000).
 extension DatasetBuilder {
     /// A scheduled visit (validated). Kept without its site details (rules and messages take them from `Dataset.sites`),
     /// unless its id was scheduled before or no rule can use it.
@@ -26,9 +26,7 @@ extension DatasetBuilder {
         if window.contains(start.date) { return dataset.scheduledVisits.append(make()) }
         // After the window: only the earliest at its site can be a stale lead's next visit.
         if let held = nextVisitBySite[site].map({ Int($0) }) {
-            let other = laterVisits[held]
-            guard start < other.scheduledStart! || start == other.scheduledStart! && String(decoding: id, as: UTF8.self) < other.id
-            else { return }
+            guard WorkOrder.visit(at: start, String(decoding: id, as: UTF8.self), comesBefore: laterVisits[held]) else { return }
             laterVisits[held] = make()
         } else {
             _ = nextVisitBySite.insertIfAbsent(site, UInt64(laterVisits.count))
@@ -52,22 +50,18 @@ extension DatasetBuilder {
     }
 
     /// Takes in the later part's visits (`merge(later:)`), less `dropped` (lines of ids first scheduled here);
-    /// `technicians` maps its technician numbers to this builder's.
-    mutating func mergeVisits(later: DatasetBuilder, dropped: Set<Int>, technicians: [Int]) {
+    /// `remapped` turns its packed technicians (`packedTechnician`) into this builder's.
+    mutating func mergeVisits(later: DatasetBuilder, dropped: Set<Int>, remapped: (UInt64) -> UInt64) {
         dataset.scheduledVisits.reserveCapacity(dataset.scheduledVisits.count + later.dataset.scheduledVisits.count)
         dataset.scheduledVisits.append(contentsOf: later.dataset.scheduledVisits.filter { !dropped.contains($0.line) })
         visitTechnicians.reserveCapacity(visitTechnicians.count + later.visitTechnicians.count)
-        for visit in later.visitTechnicians where !dropped.contains(Int(visit >> 24)) {
-            let tech = Int(visit & 0xFF_FFFF) - 1
-            visitTechnicians.append((visit >> 24) << 24 | UInt64((tech < 0 ? -1 : technicians[tech]) + 1))
-        }
+        for visit in later.visitTechnicians where !dropped.contains(Int(visit >> 24)) { visitTechnicians.append(remapped(visit)) }
         nextVisitBySite.reserveCapacity(nextVisitBySite.count + later.laterVisits.count)
         for visit in later.laterVisits {
             var site = visit.siteID
             let held = site.withUTF8 { nextVisitBySite[UnsafeRawBufferPointer($0)] }.map { Int($0) }
             if let held {
-                let other = laterVisits[held], start = visit.scheduledStart!
-                if start < other.scheduledStart! || start == other.scheduledStart! && visit.id < other.id { laterVisits[held] = visit }
+                if WorkOrder.visit(at: visit.scheduledStart!, visit.id, comesBefore: laterVisits[held]) { laterVisits[held] = visit }
             } else {
                 _ = nextVisitBySite.insertIfAbsent(visit.siteID, UInt64(laterVisits.count))
                 laterVisits.append(visit)

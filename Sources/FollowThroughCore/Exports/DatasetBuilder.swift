@@ -49,8 +49,9 @@ public struct DatasetBuilder: Sendable {
     public var keepsPendingInFull = true
     /// True when a pending row should be decoded as a `PendingRecommendation` only (see `keepsPendingInFull`).
     var takesPendingWithoutText: Bool { !keepsPendingInFull && revisiting == nil }
-    /// When set, only the scheduled visits in this window are kept in `Dataset.scheduledVisits` (the rules look at no
-    /// other); the others are still checked, count as ids for duplicates and give their site details and technician.
+    /// When set, `Dataset.scheduledVisits` keeps only the visits a rule can use: those in this window, and the earliest
+    /// after it at each site (see `addVisit`); the others are still checked, count as ids for duplicates and give their
+    /// site details and technician.
     public var visitWindow: VisitWindow?
     /// Keep at most this many rejections and warnings in the report (counts stay exact).
     public var maxListedIssues = 1000

@@ -41,7 +41,7 @@ public final class RecordDecoder: Sendable {
         let status: WorkOrderStatus = try enumValue(row, WO.status, required: true, WorkOrderStatus.init(rawValue:)) ?? .scheduled
         let start: LocalDateTime? = try date(row, WO.start)
         let tech = row.text(WO.tech)
-        if status == .scheduled { try Self.checkVisit(technician: tech, start: start) }
+        if status == .scheduled { _ = try Self.checkVisit(hasTechnician: !tech.isEmpty, start: start) }
         let resolves = row.text(WO.resolves).split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
         return WorkOrder(id: id, siteID: site, siteName: row.text(WO.siteName), customerName: row.text(WO.customer),
                          siteAddress: row.text(WO.address), technicianID: tech, status: status, scheduledStart: start,
@@ -63,10 +63,8 @@ public final class RecordDecoder: Sendable {
         }
         if status == .scheduled {
             // As `workOrder(_:)` checks it; the site details go to the site table only (see `DatasetBuilder.addVisit`).
-            let start = try date(row, WO.start)
             let techBytes = row.bytes(WO.tech)
-            if techBytes.isEmpty { try Self.checkVisit(technician: "", start: start) }
-            guard let start else { throw RowRejection(Self.missingStart) }
+            let start = try Self.checkVisit(hasTechnician: !techBytes.isEmpty, start: try date(row, WO.start))
             let completed = try date(row, WO.completed)
             builder.updateSite(site, name: row.bytes(WO.siteName), customerName: row.bytes(WO.customer), address: row.bytes(WO.address))
             return builder.addVisit(id: id, site: site, technician: techBytes, start: start, line: row.line) {
@@ -80,12 +78,11 @@ public final class RecordDecoder: Sendable {
         builder.addHistory(row, id: id, site: site, status: status)
     }
 
-    static let missingStart = "missing scheduled_start (required for a scheduled work order)"
-
-    /// What a scheduled work order needs beyond any work order's fields.
-    private static func checkVisit(technician: String, start: LocalDateTime?) throws(RowRejection) {
-        if technician.isEmpty { throw RowRejection("missing technician_id (required for a scheduled work order)") }
-        if start == nil { throw RowRejection(missingStart) }
+    /// What a scheduled work order needs beyond any work order's fields; its start.
+    private static func checkVisit(hasTechnician: Bool, start: LocalDateTime?) throws(RowRejection) -> LocalDateTime {
+        if !hasTechnician { throw RowRejection("missing technician_id (required for a scheduled work order)") }
+        guard let start else { throw RowRejection("missing scheduled_start (required for a scheduled work order)") }
+        return start
     }
 
     /// The status when the bytes spell one exactly in lower case; nil otherwise (then the general path decides).

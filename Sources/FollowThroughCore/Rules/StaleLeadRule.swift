@@ -48,13 +48,19 @@ extension Planner {
         for i in visits.indices {
             guard let start = visits[i].scheduledStart, start.date > asOf, let slot = sites.slot(of: visits[i].siteID).map({ Int($0) })
             else { continue }
-            if let j = next[slot] {
-                let other = visits[j].scheduledStart!
-                guard start < other || (start == other && visits[i].id < visits[j].id) else { continue }
-            }
+            if let j = next[slot], !WorkOrder.visit(at: start, visits[i].id, comesBefore: visits[j]) { continue }
             next[slot] = i
         }
         return next
+    }
+}
+
+extension WorkOrder {
+    /// True when a visit starting at `start` with id `id` comes before `other` (scheduled): the earlier start, then the
+    /// smaller id. `id` is made only on a tie.
+    static func visit(at start: LocalDateTime, _ id: @autoclosure () -> String, comesBefore other: WorkOrder) -> Bool {
+        let otherStart = other.scheduledStart!
+        return start < otherStart || start == otherStart && id() < other.id
     }
 }
 
