@@ -3,9 +3,12 @@
 #
 #   scripts/bench.sh [SCALE...]        default: 100000 1000000 (work orders; 5000000 on request)
 #
+# A SCALE is N (work orders over three years of history) or N:Y (N work orders over Y years: the company of
+# N*3/Y work orders per three years, with a longer past; 5000000:15 is the company of 1000000 with 15 years).
+#
 # Environment: SEED (1), AS_OF (2026-11-23), RUNS (3), BENCH_DATA (bench-data, git-ignored),
 # RESULTS (bench/RESULTS.md; "-" to not write it), DUCKDB_THREADS (0 = DuckDB's default, all cores).
-# Per scale: generate once (cached in $BENCH_DATA/exports-N<scale>-s<seed>-<as_of>-g<generator hash>),
+# Per scale: generate once (cached in $BENCH_DATA/exports-N<scale>[-y<years>]-s<seed>-<as_of>-g<generator hash>),
 # then RUNS times, interleaved: wc -l over the three files, `followthrough run … --plan-out`, the DuckDB
 # peer (scripts/bench_duckdb.py + .sql), each under /usr/bin/time -v. Median wall time, max peak RSS.
 # Then scripts/bench_compare.py checks that both list the same ids; any mismatch fails the script.
@@ -20,7 +23,7 @@ RESULTS=${RESULTS:-$ROOT/bench/RESULTS.md}
 DUCKDB_THREADS=${DUCKDB_THREADS:-0}
 if [ $# -gt 0 ]; then scales=("$@"); else scales=(100000 1000000); fi
 for s in "${scales[@]}"; do
-  [[ $s =~ ^[0-9]+$ ]] || { echo "bench.sh: scale '$s' is not a number of work orders" >&2; exit 64; }
+  [[ $s =~ ^[0-9]+(:[0-9]+)?$ ]] || { echo "bench.sh: scale '$s' is not N or N:Y (work orders, years of history)" >&2; exit 64; }
 done
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
@@ -63,12 +66,16 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/followthrough-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 rows_md=()
 failed=0
-for scale in "${scales[@]}"; do
-  dir=$DATA/exports-N$scale-s$SEED-$AS_OF-g$GEN_HASH
+for spec in "${scales[@]}"; do
+  scale=${spec%%:*}
+  years=3
+  [[ $spec == *:* ]] && years=${spec##*:}
+  scale_id=$scale; [ "$years" != 3 ] && scale_id=$scale-y$years
+  dir=$DATA/exports-N$scale_id-s$SEED-$AS_OF-g$GEN_HASH
   if [ ! -f "$dir/manifest.json" ]; then
     echo "bench.sh: generating $scale work orders into $dir" >&2
     rm -rf "$dir"
-    "$PY" scripts/generate_exports.py --work-orders "$scale" --seed "$SEED" --as-of "$AS_OF" --out "$dir"
+    "$PY" scripts/generate_exports.py --work-orders "$scale" --years "$years" --seed "$SEED" --as-of "$AS_OF" --out "$dir"
   fi
   files=("$dir/work_orders.csv" "$dir/recommendations.csv" "$dir/people.csv")
   read -r bytes rows < <("$PY" -c '
@@ -77,7 +84,7 @@ m = json.load(open(sys.argv[1]))
 print(sum(m["bytes"].values()), m["work_orders"] + m["recommendations"] + m["people"])' "$dir/manifest.json")
   wc_t=(); ft_t=(); ft_k=(); dk_t=(); dk_k=()
   for run in $(seq 1 "$RUNS"); do
-    r=$WORK/$scale-$run
+    r=$WORK/$scale_id-$run
     mkdir -p "$r/ft/outbox" "$r/ft/state" "$r/duck"
     cat >"$r/ft/followthrough.toml" <<EOF
 # written by scripts/bench.sh
@@ -115,31 +122,32 @@ EOF
     read -r t k < <(timed "$r/duck/run" "$PY" scripts/bench_duckdb.py --data "$dir" --out "$r/duck" \
                       --as-of "$AS_OF" --threads "$DUCKDB_THREADS")
     dk_t+=("$t"); dk_k+=("$k")
-    echo "bench.sh: $scale run $run: wc ${wc_t[-1]} s, followthrough ${ft_t[-1]} s ${ft_k[-1]} kB, DuckDB ${dk_t[-1]} s ${dk_k[-1]} kB" >&2
-    if [ "$run" -gt 1 ] && ! cmp -s "$WORK/$scale-1/ft/plan.json" "$r/ft/plan.json"; then
-      echo "bench.sh: $scale: plan.json of run $run differs from run 1 (not deterministic)" >&2
+    echo "bench.sh: $scale_id run $run: wc ${wc_t[-1]} s, followthrough ${ft_t[-1]} s ${ft_k[-1]} kB, DuckDB ${dk_t[-1]} s ${dk_k[-1]} kB" >&2
+    if [ "$run" -gt 1 ] && ! cmp -s "$WORK/$scale_id-1/ft/plan.json" "$r/ft/plan.json"; then
+      echo "bench.sh: $scale_id: plan.json of run $run differs from run 1 (not deterministic)" >&2
       failed=1
     fi
   done
   # the binary's summary lines (its per-row warnings only counted: the generator makes unknown owners on purpose)
-  grep -h '^followthrough: ' "$WORK/$scale-1/ft/run.out" | grep -v '^followthrough: warning: ' | sed 's/^/  /' >&2 || true
-  echo "  ($(grep -c '^followthrough: warning: ' "$WORK/$scale-1/ft/run.out" || true) warning lines)" >&2
-  echo "bench.sh: $scale: comparing followthrough's plan.json with DuckDB's lists" >&2
-  if ! "$PY" scripts/bench_compare.py --plan "$WORK/$scale-1/ft/plan.json" --duckdb "$WORK/$scale-1/duck" --data "$dir" >&2; then
+  grep -h '^followthrough: ' "$WORK/$scale_id-1/ft/run.out" | grep -v '^followthrough: warning: ' | sed 's/^/  /' >&2 || true
+  echo "  ($(grep -c '^followthrough: warning: ' "$WORK/$scale_id-1/ft/run.out" || true) warning lines)" >&2
+  echo "bench.sh: $scale_id: comparing followthrough's plan.json with DuckDB's lists" >&2
+  if ! "$PY" scripts/bench_compare.py --plan "$WORK/$scale_id-1/ft/plan.json" --duckdb "$WORK/$scale_id-1/duck" --data "$dir" >&2; then
     failed=1
-    mkdir -p "$DATA/mismatch-$scale"
-    cp -r "$WORK/$scale-1/ft/plan.json" "$WORK/$scale-1/duck" "$DATA/mismatch-$scale/"
-    echo "bench.sh: $scale: LISTS DIFFER; plan.json and DuckDB output kept in $DATA/mismatch-$scale" >&2
+    mkdir -p "$DATA/mismatch-$scale_id"
+    cp -r "$WORK/$scale_id-1/ft/plan.json" "$WORK/$scale_id-1/duck" "$DATA/mismatch-$scale_id/"
+    echo "bench.sh: $scale_id: LISTS DIFFER; plan.json and DuckDB output kept in $DATA/mismatch-$scale_id" >&2
     verdict="**MISMATCH**"
   else
     verdict="match"
   fi
-  rows_md+=("$("$PY" - "$scale" "$bytes" "$rows" "$verdict" "$(median "${wc_t[@]}")" "$(median "${ft_t[@]}")" \
+  rows_md+=("$("$PY" - "$scale" "$years" "$bytes" "$rows" "$verdict" "$(median "${wc_t[@]}")" "$(median "${ft_t[@]}")" \
       "$(maxof "${ft_k[@]}")" "$(median "${dk_t[@]}")" "$(maxof "${dk_k[@]}")" <<'EOF'
 import sys
-scale, size, rows, verdict, wc, ft, ftk, dk, dkk = sys.argv[1:]
+scale, years, size, rows, verdict, wc, ft, ftk, dk, dkk = sys.argv[1:]
+label = f"{int(scale):,}" + ("" if years == "3" else f" over {years} years")
 ft, dk, ftk, dkk = float(ft), float(dk), int(ftk), int(dkk)
-print(f"| {int(scale):,} | {int(size) / 1e6:.1f} | {int(rows):,} | {float(wc):.2f} | {ft:.2f} | {ftk / 1024:.0f} | "
+print(f"| {label} | {int(size) / 1e6:.1f} | {int(rows):,} | {float(wc):.2f} | {ft:.2f} | {ftk / 1024:.0f} | "
       f"{dk:.2f} | {dkk / 1024:.0f} | {ft / dk:.2f} | {ftk / dkk:.2f} | {verdict} |")
 EOF
 )")

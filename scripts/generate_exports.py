@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic synthetic FollowThrough exports at any scale.
 
-    scripts/generate_exports.py --work-orders N --seed S --as-of 2026-11-23 --out DIR
+    scripts/generate_exports.py --work-orders N [--years Y] --seed S --as-of 2026-11-23 --out DIR
 
 Writes DIR/work_orders.csv, DIR/recommendations.csv and DIR/people.csv (then DIR/manifest.json: counts, sizes) in the canonical
 layout of examples/demo (RFC 4180: comma-separated, fields with commas, quotes or line breaks
@@ -11,9 +11,11 @@ Same arguments -> byte-identical files. Streaming: rows are written as they are 
 memory holds only the site/people pools and, per site, the few recommendation ids waiting
 for a later work order to resolve them.
 
-Shape (see bench/README.md): sites ~ N/40, technicians ~ N/4000 (min 3), sales reps ~
-technicians/3 (min 2), a few managers; three years of history before the as-of date D
-(~95% completed or cancelled), ~5% scheduled on D+1..D+14; recommendations on about a fifth
+Shape (see bench/README.md), with C = N * 3 / Y the company's work orders per three years (Y = --years,
+default 3, so C = N): sites ~ C/40, technicians ~ C/4000 (min 3), sales reps ~ technicians/3 (min 2), a
+few managers; Y years of history before the as-of date D (~95% completed or cancelled), ~C/20 scheduled
+on D+1..D+14. So --years grows the history of one company: 5M work orders over 15 years is the company
+of 1M over 3, with five times its past; recommendations on about a fifth
 of completed work orders with the full mix of statuses and priorities; some of them resolved
 by a later completed work order at the same site (the `resolves` column).
 
@@ -46,7 +48,6 @@ REC_HEADER = ("recommendation_id,work_order_id,site_id,asset,description,priorit
               "status,created_at,last_activity_at,recommended_by,sales_owner,quote_id")
 PEOPLE_HEADER = "person_id,name,email,role,manager_id"
 
-HISTORY_DAYS = 3 * 365
 
 
 def q(field):
@@ -135,6 +136,8 @@ def person_name(rng):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work-orders", type=int, required=True, help="number of work orders (N)")
+    ap.add_argument("--years", type=int, default=3,
+                    help="years of history (default 3); the company is sized for N work orders per 3 years * 3/Y")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--as-of", default="2026-11-23", help="the as-of date D (YYYY-MM-DD)")
     ap.add_argument("--out", required=True, help="output folder (created)")
@@ -144,6 +147,10 @@ def main():
     n = args.work_orders
     if n < 20:
         ap.error("--work-orders must be at least 20")
+    if args.years < 1:
+        ap.error("--years must be at least 1")
+    history_days = args.years * 365
+    c = n * 3 // args.years                 # the company's size, as work orders per three years
     as_of = dt.date.fromisoformat(args.as_of)
     nl = "\r\n" if args.crlf else "\n"
     rng = random.Random(args.seed)
@@ -152,7 +159,7 @@ def main():
     started = time.monotonic()
 
     # ------------------------------------------------------------ people
-    n_tech = max(3, n // 4000)
+    n_tech = max(3, c // 4000)
     n_sales = max(2, n_tech // 3)
     n_mgr = max(1, (n_tech + n_sales) // 25)
     managers = [f"M{i}" for i in range(1, n_mgr + 1)]
@@ -170,7 +177,7 @@ def main():
             people_rows.append(f"{pid},{q(name)},{email},{role},{mgr}")
 
     # ------------------------------------------------------------ sites
-    n_sites = max(3, n // 40)
+    n_sites = max(3, c // 40)
     site_prefix = []        # "site_id,site_name,customer_name,site_address," (quoted)
     site_tech = []
     for i in range(n_sites):
@@ -190,15 +197,15 @@ def main():
 
     # ------------------------------------------------------------ time pools
     day_str = {}            # day offset from D -> "YYYY-MM-DD"
-    for off in range(-HISTORY_DAYS - 400, 40):
+    for off in range(-history_days - 400, 40):
         day_str[off] = (as_of + dt.timedelta(days=off)).isoformat()
     hhmm = [f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)]
     descriptions = build_descriptions(rng)
 
     # ------------------------------------------------------------ counts
-    n_sched = max(5, n // 20)
-    n_overdue = max(1, n // 2000)            # status scheduled, date in the past: not in any window
-    n_today = max(1, n // 2000)              # scheduled on D itself: not in the window (D+1..)
+    n_sched = max(5, c // 20)
+    n_overdue = max(1, c // 2000)            # status scheduled, date in the past: not in any window
+    n_today = max(1, c // 2000)              # scheduled on D itself: not in the window (D+1..)
     n_past = n - n_sched - n_overdue - n_today
     if n_past < 1:
         ap.error("--work-orders too small")
@@ -295,7 +302,7 @@ def main():
 
     wo_no = 1000
     # ---------------------------------------------------------- past work orders, oldest first
-    span = HISTORY_DAYS * 1440
+    span = history_days * 1440
     for i in range(n_past):
         wo_no += 1
         wo_id = f"WO-{wo_no}"
@@ -361,7 +368,7 @@ def main():
     sizes = {os.path.basename(p): os.path.getsize(p) for p in (wo_path, rec_path, ppl_path)}
     manifest = {"work_orders": n, "recommendations": stats["recs"], "people": len(people_rows) - 1,
                 "sites": n_sites, "technicians": n_tech, "sales": n_sales, "managers": n_mgr,
-                "seed": args.seed, "as_of": args.as_of, "crlf": args.crlf, "bytes": sizes}
+                "years": args.years, "seed": args.seed, "as_of": args.as_of, "crlf": args.crlf, "bytes": sizes}
     # written last: its presence marks a complete set (scripts/bench.sh caches on it)
     with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
