@@ -12,6 +12,8 @@ public struct Dataset: Sendable {
     public var recommendations: [Recommendation]
     /// Every open or quoted recommendation (resolved or not), in file order: what the rules rank.
     public var pending: [PendingRecommendation] = []
+    /// Open or quoted recommendations too old to list, kept to be counted (see `DatasetBuilder.ageLimit`).
+    public var aged = AgedPending()
     /// Every recommendation's tracked status (the export's, or `resolved`), whether kept in `recommendations` or not.
     public var statuses = StatusSnapshot()
     /// Recommendations in the export (accepted rows).

@@ -13,6 +13,7 @@ extension DatasetBuilder {
         }
         later.maxListedIssues = maxListedIssues
         later.visitWindow = visitWindow
+        later.ageLimit = ageLimit
         return later
     }
 
@@ -33,12 +34,13 @@ extension DatasetBuilder {
         // Recommendations: ids seen in both parts stay with the earlier row.
         // Each table taken in below is sized first: its keys come in slot order, and a table smaller than theirs would
         // give them all the same few home slots (runs probed again at every insert).
-        var dropped = Set<String>()
+        var dropped = Set<String>(), droppedLines = Set<Int>()
         recommendationLines.reserveCapacity(recommendationLines.count + later.recommendationLines.count)
         later.recommendationLines.forEach { id, value in
             if let first = recommendationLines.insertIfAbsent(id, value) {
                 let text = String(decoding: id, as: UTF8.self)
                 dropped.insert(text)
+                droppedLines.insert(Int(value >> 8))
                 duplicate(.recommendations, Int(value >> 8), Self.duplicate(.recommendations, text, first: Int(first >> 8)))
             }
         }
@@ -57,6 +59,7 @@ extension DatasetBuilder {
             if key.record >= 0 { key.record = renumbered[Int(key.record)] }
             dataset.pending.append(key)
         }
+        dataset.aged.append(contentsOf: later.dataset.aged, droppingLines: droppedLines)
 
         laterWorkOrders.reserveCapacity(laterWorkOrders.count + later.laterWorkOrders.count)
         later.laterWorkOrders.forEach { id, _ in _ = laterWorkOrders.insertIfAbsent(id, 0) }

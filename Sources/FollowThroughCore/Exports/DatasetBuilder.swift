@@ -53,6 +53,10 @@ public struct DatasetBuilder: Sendable {
     /// after it at each site (see `addVisit`); the others are still checked, count as ids for duplicates and give their
     /// site details and technician.
     public var visitWindow: VisitWindow?
+    /// When set, pending recommendations too old to list (a rule only counts them) are kept as `Dataset.aged` keys,
+    /// not in `Dataset.pending`: memory then holds the listable ones, not years of history. Only for rows taken
+    /// without their text (`keepsPendingInFull` false).
+    public var ageLimit: AgeLimit?
     /// Keep at most this many rejections and warnings in the report (counts stay exact).
     public var maxListedIssues = 1000
 
@@ -90,6 +94,7 @@ public struct DatasetBuilder: Sendable {
         for r in dataset.pending where r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
             _ = wanted.insertIfAbsent(r.workOrderID, 0)
         }
+        for id in dataset.aged.workOrders { _ = wanted.insertIfAbsent(id, 0) }
         if workOrderTechnicians.count > 0 {  // work orders read before: what they recorded stays
             let seen = workOrderTechnicians
             wanted.updateValues { id, _ in seen[id] ?? 0 }
@@ -218,6 +223,7 @@ public struct DatasetBuilder: Sendable {
         // First seen: recorded, never announced; otherwise whether it moved is known once the work orders are read.
         let later = previousStatuses.map { $0[key.id] != nil } ?? false
         guard firstRow(key.id, line: key.line, status: key.status, later: later) else { return }
+        if let ageLimit, ageLimit.isTooOld(created: key.createdAt.date) { return dataset.aged.append(key) }
         dataset.pending.append(key)
     }
 
@@ -316,6 +322,7 @@ public struct DatasetBuilder: Sendable {
         let resolved = self.resolved
         dataset.resolvedIDs = Set(minimumCapacity: resolved.count)
         resolved.forEach { id, _ in dataset.resolvedIDs.insert(String(decoding: id, as: UTF8.self)) }
+        dataset.aged.resolved = agedResolved(dataset.aged, resolved)
         dataset.statuses = trackedStatuses(resolved: resolved)
         dataset.recommendationCount = dataset.statuses.count
         dataset.sites = sites
@@ -342,7 +349,8 @@ public struct DatasetBuilder: Sendable {
         }
         let pendingIssues = checkPending(&dataset.pending, technicians: technicians, resolved: resolved, sites: dataset.sites,
                                          people: people)
-        report.warnings.append(contentsOf: pendingIssues.prefix(maxListedIssues - report.warnings.count))
+        let agedIssues = checkAged(dataset.aged, technicians: technicians, sites: dataset.sites, people: people)
+        report.warnings.append(contentsOf: DataIssue.merged(byLine: pendingIssues, agedIssues).prefix(maxListedIssues - report.warnings.count))
         let knownTechnicians = technicianNames.map { people[$0] != nil }
         for visit in visitTechnicians where visit & 0xFF_FFFF != 0 && !knownTechnicians[Int(visit & 0xFF_FFFF) - 1] {
             checkPerson(technicianNames[Int(visit & 0xFF_FFFF) - 1], "technician_id", .workOrders, Int(visit >> 24))

@@ -13,7 +13,7 @@ public struct Planner: Sendable {
         plan.stats.recommendations = dataset.recommendationCount
         // The rules filter and sort small keys of the open recommendations, never copies of them: see `RuleInput`.
         withRuleInput(dataset) { input in
-            plan.stats.open = input.open.count
+            plan.stats.open = input.open.count + input.aged.open
             preVisitSummaries(input, into: &plan)
             staleLeadDigests(input, into: &plan)
             plan.rowsToRead = Set(input.placeholders.lines).sorted()

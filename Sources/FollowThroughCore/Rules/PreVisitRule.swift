@@ -19,13 +19,14 @@ extension Planner {
             var quiet = 0
             for v in byTechnician[technicianID]! {
                 let visit = visits[v]
-                let atSite = openAt[Int(input.siteSlots.slot(of: visit.siteID)!)]
-                guard !atSite.isEmpty else { quiet += 1; continue }
+                let slot = Int(input.siteSlots.slot(of: visit.siteID)!)
+                let atSite = openAt[slot], aged = input.aged.atSite[slot]
+                guard !atSite.isEmpty || aged > 0 else { quiet += 1; continue }
                 let listed = atSite.filter { !$0.tooOld }.sorted { OpenKey.technicianOrder($0, $1, recs) }
                 notices.append(VisitNotice(
                     workOrder: visit, site: dataset.sites[visit.siteID] ?? Site(id: visit.siteID),
                     items: listed.map { openItem(input.recommendation($0), dataset.people) },
-                    olderNotListed: atSite.count - listed.count))
+                    olderNotListed: atSite.count - listed.count + aged))
             }
             guard !notices.isEmpty else { continue }
             guard let technician = Self.reachable(technicianID, in: dataset.people) else {

@@ -31,6 +31,8 @@ struct RuleInput {
     let owners: [String]
     /// The open recommendations, in file order.
     let open: [OpenKey]
+    /// The open ones among `dataset.aged` (too old to list), counted: per site slot, per digest slot when stale.
+    let aged: AgedTally
 
     /// Lines of the recommendations handed out without their text (see `Plan.rowsToRead`).
     let placeholders = LineLog()
@@ -56,6 +58,7 @@ extension Planner {
                 open.reserveCapacity(recs.count)  // pages never written cost nothing; growing by copies did
                 // Every key is pending (open or quoted); those a completed work order did are not open.
                 let resolved = ResolvedFilter(dataset.resolvedIDs)
+                let ageLimit = AgeLimit(asOf: asOf, maxAgeDays: settings.maxAgeDays)
                 for i in recs.indices where !resolved.contains(recs[i].id) {
                     let created = recs[i].createdAt
                     let stale = asOf.days(since: recs[i].lastActivityAt.date) >= settings.staleAfterDays
@@ -63,10 +66,12 @@ extension Planner {
                         index: i, value: recs[i].estimatedValueCents ?? 0, created: created.sortKey,
                         site: siteSlots.count == 0 ? -1 : siteSlots.slot(of: recs[i].siteID) ?? -1,
                         digest: stale ? owners.slot(recs[i].salesOwner) : -1,
-                        priority: recs[i].priority, tooOld: asOf.days(since: created.date) > settings.maxAgeDays))
+                        priority: recs[i].priority, tooOld: ageLimit.isTooOld(created: created.date)))
                 }
+                let aged = AgedTally(dataset.aged, siteSlots: siteSlots, owners: &owners,
+                                     isStale: { asOf.days(since: $0) >= settings.staleAfterDays })
                 return body(RuleInput(dataset: dataset, recs: recs, visits: visits, window: window,
-                                      siteSlots: siteSlots, owners: owners.owners, open: open))
+                                      siteSlots: siteSlots, owners: owners.owners, open: open, aged: aged))
             }
         }
     }
@@ -77,6 +82,43 @@ extension OpenKey {
     /// the buffer, not the whole input, which would be copied (retaining the dataset) per comparison.
     static func idBefore(_ a: OpenKey, _ b: OpenKey, _ recs: UnsafeBufferPointer<PendingRecommendation>) -> Bool {
         recs[a.index].id < recs[b.index].id
+    }
+}
+
+/// The open aged recommendations (`Dataset.aged`, all too old to list) as the rules count them.
+struct AgedTally {
+    var open = 0
+    /// By `RuleInput.siteSlots` slot.
+    var atSite: [Int]
+    /// By digest slot (`RuleInput.owners`), the stale ones: how many, and their value in cents.
+    var staleCount: [Int] = []
+    var staleValue: [Int64] = []
+
+    init(_ aged: AgedPending, siteSlots: IDSlots, owners: inout DigestOwners, isStale: (LocalDate) -> Bool) {
+        atSite = [Int](repeating: 0, count: siteSlots.count)
+        // Names are few: each site's slot and each owner's digest is looked up once.
+        var siteSlot = [Int32?](repeating: nil, count: aged.names.count)
+        var digest = [Int32?](repeating: nil, count: aged.names.count)
+        for (position, key) in aged.keys.enumerated() where !aged.isResolved(position) {
+            open += 1
+            let site = Int(key.site)
+            if siteSlot[site] == nil { siteSlot[site] = siteSlots.count == 0 ? -1 : siteSlots.slot(of: aged.names[site]) ?? -1 }
+            if let slot = siteSlot[site], slot >= 0 { atSite[Int(slot)] += 1 }
+            guard isStale(LocalDate(daysSinceEpoch: key.lastActivity)) else { continue }
+            let owner = Int(key.owner)
+            if digest[owner] == nil { digest[owner] = owners.slot(aged.names[owner]) }
+            let slot = Int(digest[owner]!)
+            if slot >= staleCount.count {
+                staleCount += [Int](repeating: 0, count: slot + 1 - staleCount.count)
+                staleValue += [Int64](repeating: 0, count: slot + 1 - staleValue.count)
+            }
+            staleCount[slot] += 1
+            staleValue[slot] += key.value
+        }
+    }
+
+    func stale(_ digest: Int) -> (count: Int, value: Int64) {
+        digest < staleCount.count ? (staleCount[digest], staleValue[digest]) : (0, 0)
     }
 }
 

@@ -4,7 +4,7 @@ extension Planner {
         let dataset = input.dataset, recs = input.recs, owners = input.owners
         var leadsOf = [[OpenKey]](repeating: [], count: owners.count)
         for key in input.open where key.digest >= 0 { leadsOf[Int(key.digest)].append(key) }
-        plan.stats.stale = leadsOf.reduce(0) { $0 + $1.count }
+        plan.stats.stale = leadsOf.reduce(0) { $0 + $1.count } + input.aged.staleCount.reduce(0, +)
         guard plan.stats.stale > 0 else { return }
         let order = owners.indices.sorted { i, j in
             let a = owners[i], b = owners[j]
@@ -22,7 +22,7 @@ extension Planner {
         let sites = IDSlots(digests.flatMap { $0.listable.prefix(limit).map { recs[$0.index].siteID } })
         let nextVisit = nextVisits(input.visits, at: sites)
         for (slot, listable) in digests {
-            let owner = owners[slot], tooOld = leadsOf[slot].filter(\.tooOld)
+            let owner = owners[slot], tooOld = leadsOf[slot].filter(\.tooOld), aged = input.aged.stale(slot)
             let listed = listable.prefix(limit)
             let more = listable.dropFirst(listed.count)
             plan.digests.append(StaleLeadDigest(
@@ -37,7 +37,7 @@ extension Planner {
                 },
                 moreCount: more.count, moreValueCents: more.reduce(0) { $0 + $1.value },
                 moreIDs: more.map { recs[$0.index].id },
-                tooOldCount: tooOld.count, tooOldValueCents: tooOld.reduce(0) { $0 + $1.value }))
+                tooOldCount: tooOld.count + aged.count, tooOldValueCents: tooOld.reduce(aged.value) { $0 + $1.value }))
         }
     }
 

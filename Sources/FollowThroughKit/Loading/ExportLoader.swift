@@ -8,9 +8,10 @@ public enum ExportLoader {
     /// Files smaller than this are read on one thread (a second one would cost more than it saves).
     public static let minimumSplitSize = 4 << 20
 
-    /// `visitWindow`: when set, only the scheduled visits in it are kept (see `DatasetBuilder.visitWindow`).
+    /// `visitWindow`: when set, only the scheduled visits in it are kept (see `DatasetBuilder.visitWindow`);
+    /// `ageLimit`: when set, open recommendations too old to list are kept as counts (see `DatasetBuilder.ageLimit`).
     public static func load(_ config: Config, previousStatuses: StatusSnapshot? = nil, visitWindow: VisitWindow? = nil,
-                            splitAbove: Int = minimumSplitSize) throws(ExportError) -> (dataset: Dataset, report: DataQualityReport) {
+                            ageLimit: AgeLimit? = nil, splitAbove: Int = minimumSplitSize) throws(ExportError) -> (dataset: Dataset, report: DataQualityReport) {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
         // Header problems first, in file order, before any long read.
@@ -19,6 +20,7 @@ public enum ExportLoader {
         var builder = DatasetBuilder(files: names)
         builder.previousStatuses = previousStatuses
         builder.visitWindow = visitWindow
+        builder.ageLimit = ageLimit
         builder.keepsPendingInFull = false  // their text is read again for the few listed: `recommendations(_:lines:)`
         try ingest(.people, config, into: &builder)
         builder.reserve(recommendations: estimatedRows(config.exports[.recommendations]!))

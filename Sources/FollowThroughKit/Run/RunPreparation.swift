@@ -55,7 +55,8 @@ public enum RunPreparation {
         let loaded: (dataset: Dataset, report: DataQualityReport)
         do {
             loaded = try ExportLoader.load(config, previousStatuses: previousStatuses,
-                                           visitWindow: VisitWindow(asOf: asOf, lookaheadDays: config.rules.lookaheadDays))
+                                           visitWindow: VisitWindow(asOf: asOf, lookaheadDays: config.rules.lookaheadDays),
+                                           ageLimit: AgeLimit(asOf: asOf, maxAgeDays: config.rules.maxAgeDays))
         } catch { throw RunFailure(message: error.description, status: .configOrInput) }
         timer.lap("read_exports")
         if let bad = loaded.report.filesOverRejectionLimit(config.maxRejectedPercent).first {

@@ -1,0 +1,57 @@
+extension DatasetBuilder {
+    /// Per aged key, whether a completed work order did it: the resolved ids (thousands) are looked up, not the keys.
+    func agedResolved(_ aged: AgedPending, _ resolved: ShortKeyTable) -> [Bool] {
+        var flags = [Bool](repeating: false, count: aged.count)
+        guard !flags.isEmpty else { return flags }
+        resolved.forEach { id, _ in
+            if let value = recommendationLines[id], let position = aged.position(ofLine: Int(value >> 8)) {
+                flags[position] = true
+            }
+        }
+        return flags
+    }
+
+    /// The checks `checkPending` makes, for the aged keys not resolved: their site, and who recommended (the row's,
+    /// else its work order's technician) and owns them; in line order, at most `maxListedIssues`.
+    func checkAged(_ aged: AgedPending, technicians: WorkOrderTechnicians, sites: SiteDirectory, people: ShortKeyTable) -> [DataIssue] {
+        var issues: [DataIssue] = []
+        let file = name(.recommendations), workOrders = name(.workOrders), peopleFile = name(.people)
+        func warn(_ line: Int32, _ message: @autoclosure () -> String) {
+            if issues.count < maxListedIssues { issues.append(DataIssue(file: file, line: Int(line), message: message())) }
+        }
+        func checkPerson(_ id: String, _ role: String, _ line: Int32) {
+            if !id.isEmpty, people[id] == nil { warn(line, "\(role) '\(id)' is not in \(peopleFile)") }
+        }
+        // Names are few (sites and people): each is looked up once.
+        var siteKnown = [Bool?](repeating: nil, count: aged.names.count)
+        for (position, key) in aged.keys.enumerated() where !aged.isResolved(position) {
+            let site = Int(key.site)
+            if siteKnown[site] == nil { siteKnown[site] = sites.contains(aged.names[site]) }
+            if siteKnown[site] == false { warn(key.line, "site '\(aged.names[site])' has no work order in \(workOrders)") }
+            var recommendedBy = aged.recommendedBy(key)
+            if recommendedBy.isEmpty, let workOrder = aged.workOrder(key), let tech = technicians[workOrder] { recommendedBy = tech }
+            checkPerson(recommendedBy, "recommended_by", key.line)
+            checkPerson(aged.name(key.owner), "sales_owner", key.line)
+        }
+        return issues
+    }
+}
+
+extension DataIssue {
+    /// Two lists each in line order, as one in line order.
+    static func merged(byLine a: [DataIssue], _ b: [DataIssue]) -> [DataIssue] {
+        guard !b.isEmpty else { return a }
+        guard !a.isEmpty else { return b }
+        var result: [DataIssue] = []
+        result.reserveCapacity(a.count + b.count)
+        var (i, j) = (0, 0)
+        while i < a.count || j < b.count {
+            if j == b.count || i < a.count && (a[i].line ?? 0) <= (b[j].line ?? 0) {
+                result.append(a[i]); i += 1
+            } else {
+                result.append(b[j]); j += 1
+            }
+        }
+        return result
+    }
+}
