@@ -3,8 +3,8 @@
 /// (~120 bytes plus a rule key). Years of history add such recommendations by the hundred thousand; this keeps them
 /// from setting the run's memory. Resolved ones are marked at `DatasetBuilder.build()` (by line: a key is the first
 /// row of its id).
-public struct AgedPending: Sendable, Equatable {
-    struct Key: Sendable, Equatable {
+public struct AgedPending: Sendable {
+    struct Key: Sendable {
         var line: Int32
         /// Indexes into `names`; `recommendedBy` -1 when blank.
         var site: UInt32
@@ -80,14 +80,6 @@ public struct AgedPending: Sendable, Equatable {
                 key.workOrder = Int32(workOrders.count - 1)
             }
             keys.append(key)
-        }
-    }
-
-    public static func == (a: AgedPending, b: AgedPending) -> Bool {
-        a.keys.count == b.keys.count && a.resolved == b.resolved && zip(a.keys, b.keys).allSatisfy { x, y in
-            x.line == y.line && a.name(x.site) == b.name(y.site) && a.name(x.owner) == b.name(y.owner)
-                && a.recommendedBy(x) == b.recommendedBy(y) && a.workOrder(x) == b.workOrder(y)
-                && x.lastActivity == y.lastActivity && x.value == y.value
         }
     }
 }

@@ -36,6 +36,12 @@ import FollowThroughTestSupport
         return try ConfigLoader.load(path: TestSupport.writeConfig(in: dir).path)
     }
 
+    /// The plan of a read as of `asOf`, the rows it lists read again when the read kept them without their text.
+    func plan(_ config: Config, _ read: (dataset: Dataset, report: DataQualityReport), asOf: LocalDate) throws -> Plan {
+        let plan = Planner(settings: RuleSettings(digestLimit: 50), asOf: asOf).plan(read.dataset)
+        return plan.rowsToRead.isEmpty ? plan : try plan.filling(rows: ExportLoader.recommendations(config, lines: plan.rowsToRead))
+    }
+
     func sequential(_ config: Config) throws -> (dataset: Dataset, report: DataQualityReport) {
         var builder = DatasetBuilder(files: Dictionary(uniqueKeysWithValues: config.exports.map { ($0.key, $0.value.displayName) }))
         for kind in [ExportKind.people, .workOrders, .recommendations] {
