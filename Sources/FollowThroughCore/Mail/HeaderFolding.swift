@@ -20,9 +20,21 @@ enum HeaderEncoding {
     /// True for text that can go into a header as it is: printable ASCII, single spaces between
     /// words, no leading or trailing space, nothing that looks like an encoded-word, short words.
     static func isPlain(_ text: String) -> Bool {
-        guard text.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) else { return false }
-        if text.contains("=?") || text.contains("  ") || text.hasPrefix(" ") || text.hasSuffix(" ") { return false }
-        return text.split(separator: " ").allSatisfy { $0.utf8.count <= maxPlainWord }
+        // One pass over the bytes: printable ASCII, no `=?`, single spaces between words of at most `maxPlainWord`.
+        var previous: UInt8 = 0, word = 0
+        for b in text.utf8 {
+            guard b >= 0x20, b <= 0x7E else { return false }
+            if b == 0x20 {
+                if word == 0 { return false }  // a leading space, or a second one in a row
+                word = 0
+            } else {
+                if b == UInt8(ascii: "?") && previous == UInt8(ascii: "=") { return false }
+                word += 1
+                if word > maxPlainWord { return false }
+            }
+            previous = b
+        }
+        return previous != 0x20
     }
 
     /// The words of an unstructured value (Subject, extra headers), controls already replaced by

@@ -30,16 +30,15 @@ public enum QuotedPrintable {
         text.withUTF8 { encode($0, into: &out) }
     }
 
-    /// Appends the encoding of `input` to `out`, writing straight into room reserved for the worst case.
+    /// Appends the encoding of `input` to `out`, written first into uninitialised room for the worst case (zeroing
+    /// room in `out` for it cost more than the encoding, and made `out` grow to three times the body).
     static func encode(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         // Worst case: every byte escaped (3), plus a soft break (3) per 24 escapes, plus CRLF per input byte at most.
         let worst = input.count * 3 + input.count / 8 + 16
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: worst))
-        let written = out.withUnsafeMutableBufferPointer { buffer in
-            encode(input, to: buffer.baseAddress! + start)
-        }
-        out.removeLast(worst - written)
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: worst)
+        defer { scratch.deallocate() }
+        let written = encode(input, to: scratch)
+        out.append(contentsOf: UnsafeBufferPointer(start: scratch, count: written))
     }
 
     /// `=XX` is needed for this byte anywhere in a line (space and tab only at its end; see `encode(_:)`).
@@ -65,6 +64,14 @@ public enum QuotedPrintable {
         return (below | above | x | equals) & highs == 0
     }
 
+    /// Whether one of the eight bytes is a CR or an LF.
+    @inline(__always)
+    static func hasLineBreak(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let lf = x ^ (ones &* 0x0A), cr = x ^ (ones &* 0x0D)
+        return ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs != 0
+    }
+
     /// Encodes into `out` (room for the worst case); returns how many bytes were written.
     private static func encode(_ input: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         mustEscape.withUnsafeBufferPointer { mustEscape in
@@ -77,6 +84,7 @@ public enum QuotedPrintable {
                 while true {
                     // The hard line [i, end): up to the next CR or LF.
                     var end = i
+                    while end + 8 <= n, !hasLineBreak(UnsafeRawPointer(p + end).loadUnaligned(as: UInt64.self)) { end += 8 }
                     while end < n, p[end] != 0x0D, p[end] != 0x0A { end += 1 }
                     lineLength = 0
                     var j = i
@@ -93,13 +101,23 @@ public enum QuotedPrintable {
                             }
                         }
                         let b = p[j]
-                        // Most bytes: mid-line, safe, with room left before a soft break — copied as they are.
-                        if lineLength != 0, lineLength < maxLineLength - 1, j < end - 1, !mustEscape[Int(b)] {
-                            out[o] = b
-                            o += 1
-                            lineLength += 1
-                            j += 1
-                            continue
+                        // Most bytes: mid-line, not the line's last, with room left before a soft break.
+                        if lineLength != 0, j < end - 1 {
+                            if !mustEscape[Int(b)] {
+                                if lineLength < maxLineLength - 1 {
+                                    out[o] = b
+                                    o += 1
+                                    lineLength += 1
+                                    j += 1
+                                    continue
+                                }
+                            } else if lineLength + 3 < maxLineLength {
+                                out[o] = UInt8(ascii: "="); out[o + 1] = hex[Int(b >> 4)]; out[o + 2] = hex[Int(b & 0x0F)]
+                                o += 3
+                                lineLength += 3
+                                j += 1
+                                continue
+                            }
                         }
                         let isLast = j == end - 1
                         var escape = mustEscape[Int(b)] || (isLast && (b == 0x20 || b == 0x09))

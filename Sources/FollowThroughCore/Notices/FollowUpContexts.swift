@@ -26,7 +26,7 @@ extension NoticeContexts {
         var c = ContextBuilder(capacity: 10)
         c.text("recommendation_id", change.recommendationID)
         c.text("description", change.description)
-        c.lines("description_lines", change.description.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).map(String.init))
+        c.lines("description_lines", Formatting.lines(change.description))
         c.text("site_name", change.siteLabel)
         c.text("from_status", change.from.phrase)
         c.text("to_status", to)

@@ -11,7 +11,8 @@ import Mustache
 /// swift-mustache. Tests compare both renderers on the shipped templates and on random ones.
 struct CompiledTemplate: Sendable {
     indirect enum Node: Sendable {
-        case text(String)
+        /// Literal text, as UTF-8.
+        case text([UInt8])
         case variable(Name, escaped: Bool)
         case section(Name, [Node])
         case invertedSection(Name, [Node])
@@ -23,17 +24,17 @@ struct CompiledTemplate: Sendable {
         /// `{{.}}`: the innermost context.
         case current
         /// `{{.a.b}}`: from the innermost context only.
-        case innermost([String])
+        case innermost([TemplateName])
         /// `{{a.b}}`: `a` in the innermost context that has it, then `b` in that value.
-        case stack([String])
+        case stack([TemplateName])
 
         init(_ name: String) {
             if name == "." {
                 self = .current
             } else if name.first == "." {
-                self = .innermost(name.split(separator: ".").map(String.init))
+                self = .innermost(name.split(separator: ".").map { TemplateName(String($0)) })
             } else {
-                self = .stack(name.split(separator: ".").map(String.init))
+                self = .stack(name.split(separator: ".").map { TemplateName(String($0)) })
             }
         }
     }
@@ -48,20 +49,33 @@ struct CompiledTemplate: Sendable {
 
     /// Renders `context` as swift-mustache would render `context.plain`.
     func render(_ context: TemplateContext) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         var stack: [TemplateValue] = [.object(context)]
         // swift-mustache starts in HTML; our templates set their content type first thing anyway.
-        Self.render(nodes, &stack, FastHTMLContentType(), into: &out)
-        return out
+        Self.render(nodes, &stack, .html, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func render(_ nodes: [Node], _ stack: inout [TemplateValue], _ contentType: any MustacheContentType,
-                               into out: inout String) {
-        var contentType = contentType
+    /// How a variable's text is escaped: `FastHTMLContentType` straight into the bytes, any other content type
+    /// (swift-mustache's text one, which changes nothing) through its own `escapeText`.
+    enum Escaping {
+        case html
+        case other(any MustacheContentType)
+
+        init(_ type: any MustacheContentType) {
+            self = type is FastHTMLContentType ? .html : .other(type)
+        }
+    }
+
+    /// Renders into UTF-8 bytes: appending a value's bytes costs a copy, where appending to a `String` also
+    /// re-checked its encoding and grew it piece by piece.
+    private static func render(_ nodes: [Node], _ stack: inout [TemplateValue], _ escaping: Escaping, into out: inout [UInt8]) {
+        var escaping = escaping
         for node in nodes {
             switch node {
-            case .text(let text):
-                out += text
+            case .text(let bytes):
+                out.append(contentsOf: bytes)
             case .variable(let name, let escaped):
                 guard let value = lookUp(name, stack) else { continue }
                 let text: String
@@ -71,43 +85,47 @@ struct CompiledTemplate: Sendable {
                 case .flag(let b): text = b ? "true" : "false"
                 case .lines, .list, .object: text = String(describing: value.plain)
                 }
-                out += escaped ? contentType.escapeText(text) : text
+                switch (escaped, escaping) {
+                case (false, _): out.append(contentsOf: text.utf8)
+                case (true, .html): FastHTMLContentType.escape(text, into: &out)
+                case (true, .other(let type)): out.append(contentsOf: type.escapeText(text).utf8)
+                }
             case .section(let name, let body):
                 guard let value = lookUp(name, stack) else { continue }
                 switch value {
                 case .list(let list):
                     for element in list {
                         stack.append(.object(element))
-                        render(body, &stack, contentType, into: &out)
+                        render(body, &stack, escaping, into: &out)
                         stack.removeLast()
                     }
                 case .lines(let lines):
                     for line in lines {
                         stack.append(.text(line))
-                        render(body, &stack, contentType, into: &out)
+                        render(body, &stack, escaping, into: &out)
                         stack.removeLast()
                     }
                 case .flag(let b):
-                    if b { render(body, &stack, contentType, into: &out) }
+                    if b { render(body, &stack, escaping, into: &out) }
                 case .text, .number, .object:
                     stack.append(value)
-                    render(body, &stack, contentType, into: &out)
+                    render(body, &stack, escaping, into: &out)
                     stack.removeLast()
                 }
             case .invertedSection(let name, let body):
                 switch lookUp(name, stack) {
                 case nil, .flag(false)?:
-                    render(body, &stack, contentType, into: &out)
+                    render(body, &stack, escaping, into: &out)
                 case let value? where value.isEmptySequence:
                     // swift-mustache renders an empty list's inverted section with the list as the context.
                     stack.append(value)
-                    render(body, &stack, contentType, into: &out)
+                    render(body, &stack, escaping, into: &out)
                     stack.removeLast()
                 default:
                     break
                 }
             case .contentType(let type):
-                contentType = type
+                escaping = Escaping(type)
             }
         }
     }
@@ -120,20 +138,22 @@ struct CompiledTemplate: Sendable {
             return descend(names[...], from: stack[stack.count - 1])
         case .stack(let names):
             guard let first = names.first else { return stack.last }
-            for value in stack.reversed() {
-                if case .object(let context) = value, let child = context.values[first] {
-                    return descend(names.dropFirst(), from: child)
+            var i = stack.count - 1
+            while i >= 0 {
+                if case .object(let context) = stack[i], let child = context[first] {
+                    return names.count == 1 ? child : descend(names.dropFirst(), from: child)
                 }
+                i -= 1
             }
             return nil
         }
     }
 
     /// Only objects have named children: a `String`, number, `Bool` or array has none (its `Mirror` has no labels).
-    private static func descend(_ names: ArraySlice<String>, from value: TemplateValue) -> TemplateValue? {
+    private static func descend(_ names: ArraySlice<TemplateName>, from value: TemplateValue) -> TemplateValue? {
         var value = value
         for name in names {
-            guard case .object(let context) = value, let child = context.values[name] else { return nil }
+            guard case .object(let context) = value, let child = context[name] else { return nil }
             value = child
         }
         return value
@@ -160,7 +180,7 @@ struct CompiledTemplate: Sendable {
         let payload = Mirror(reflecting: token.value).children.map { (label: $0.label, value: $0.value) }
         switch kind {
         case "text":
-            return (token.value as? String).map(Node.text)
+            return (token.value as? String).map { Node.text(Array($0.utf8)) }
         case "variable", "unescapedVariable":
             guard payload.count == 2, payload[0].label == "name", payload[1].label == "transforms",
                   let name = payload[0].value as? String, let transforms = payload[1].value as? [String],

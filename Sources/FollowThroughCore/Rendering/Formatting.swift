@@ -67,6 +67,39 @@ public enum Formatting {
         "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
     }
 
+    /// The non-empty lines of `text` (`description_lines`): split where `Character.isNewline` is true, as
+    /// `text.split(whereSeparator: \.isNewline)` splits it, but over UTF-8 bytes. A newline is always a grapheme of
+    /// its own (CR LF a pair, which gives an empty line, omitted), so LF, VT, FF, CR, NEL, LS and PS as bytes
+    /// are the separators; a line is copied only when there is more than one.
+    public static func lines(_ text: String) -> [String] {
+        var utf8 = text
+        return utf8.withUTF8 { bytes -> [String] in
+            var lines: [String] = []
+            var start = 0, i = 0
+            func cut(_ end: Int) {
+                if end > start { lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) }
+            }
+            while i < bytes.count {
+                let b = bytes[i]
+                var width = 0
+                if b >= 0x0A && b <= 0x0D {
+                    width = 1
+                } else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
+                    width = 2
+                } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                    width = 3
+                }
+                if width == 0 { i += 1; continue }
+                cut(i)
+                i += width
+                start = i
+            }
+            if start == 0 { return bytes.isEmpty ? [] : [text] }
+            cut(bytes.count)
+            return lines
+        }
+    }
+
     /// First word of a name, for a friendly greeting.
     public static func firstName(_ name: String) -> String {
         String(name.split(separator: " ").first ?? Substring(name))

@@ -15,14 +15,19 @@ struct FastHTMLContentType: MustacheContentType {
     func escapeText(_ text: String) -> String { Self.escape(text) }
 
     static func escape(_ text: String) -> String {
+        var out: [UInt8] = []
+        escape(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `text`, escaped as `escape(_:)` escapes it, to `out`.
+    static func escape(_ text: String, into out: inout [UInt8]) {
         var special = false, ascii = true
         for byte in text.utf8 {
             if byte >= 0x80 { ascii = false } else if isSpecial(byte) { special = true }
         }
-        guard special else { return text }
-        guard ascii else { return escapeCharacters(text) }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 32)
+        guard special else { return out.append(contentsOf: text.utf8) }
+        guard ascii else { return out.append(contentsOf: escapeCharacters(text).utf8) }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
@@ -33,7 +38,6 @@ struct FastHTMLContentType: MustacheContentType {
             default: out.append(byte)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func isSpecial(_ byte: UInt8) -> Bool {

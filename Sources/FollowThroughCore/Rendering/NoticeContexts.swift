@@ -136,7 +136,7 @@ public struct NoticeContexts: Sendable {
     func addCommon(_ r: Recommendation, to c: inout ContextBuilder) {
         c.text("recommendation_id", r.id)
         c.text("description", r.description)
-        c.lines("description_lines", r.description.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).map(String.init))
+        c.lines("description_lines", Formatting.lines(r.description))
         c.text("asset", r.asset)
         c.flag("has_asset", !r.asset.isEmpty)
         c.text("priority", r.priority.name)

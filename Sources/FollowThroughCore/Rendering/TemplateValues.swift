@@ -43,24 +43,95 @@ public enum TemplateValue: Sendable, Equatable {
 }
 
 /// The variables of one template context (a message, a visit, an item…), by name.
+///
+/// A context holds a few dozen names at most, so they are kept in order of setting, with a 32-bit hash of each
+/// beside them: a lookup compares hashes, then one name. Hashing a name into a `Dictionary` at every lookup and
+/// every setting cost more than the rest of rendering a variable.
 public struct TemplateContext: Sendable, Equatable {
-    public var values: [String: TemplateValue]
+    private var hashes: [UInt32] = []
+    private var entries: [(name: String, value: TemplateValue)] = []
+    /// Bit `hash % 64` of each name held: most lookups walking up the stack miss, and this tells them at once.
+    private var mask: UInt64 = 0
 
-    public init(_ values: [String: TemplateValue] = [:]) { self.values = values }
+    public init(_ values: [String: TemplateValue] = [:]) {
+        for (name, value) in values { self[name] = value }
+    }
 
-    public subscript(name: String) -> TemplateValue? { values[name] }
+    /// Room for `capacity` names, set one by one.
+    init(capacity: Int) {
+        hashes.reserveCapacity(capacity)
+        entries.reserveCapacity(capacity)
+    }
+
+    /// The variables by name.
+    public var values: [String: TemplateValue] {
+        Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.value) })
+    }
+
+    public subscript(name: String) -> TemplateValue? {
+        get { self[TemplateName(name)] }
+        set { set(TemplateName(name), newValue) }
+    }
+
+    /// The value of a name whose hash is already known.
+    subscript(name: TemplateName) -> TemplateValue? {
+        index(of: name).map { entries[$0].value }
+    }
+
+    /// Sets (or, with nil, removes) `name`.
+    mutating func set(_ name: TemplateName, _ value: TemplateValue?) {
+        switch (index(of: name), value) {
+        case let (i?, value?): entries[i].value = value
+        case let (i?, nil):
+            hashes.remove(at: i); entries.remove(at: i)
+            mask = hashes.reduce(0) { $0 | Self.bit($1) }
+        case let (nil, value?):
+            hashes.append(name.hash); entries.append((name.name, value))
+            mask |= Self.bit(name.hash)
+        case (nil, nil): break
+        }
+    }
+
+    private static func bit(_ hash: UInt32) -> UInt64 { 1 << UInt64(hash & 63) }
+
+    private func index(of name: TemplateName) -> Int? {
+        guard mask & Self.bit(name.hash) != 0 else { return nil }
+        return hashes.withUnsafeBufferPointer { hashes in
+            for i in hashes.indices where hashes[i] == name.hash && entries[i].name == name.name { return i }
+            return nil
+        }
+    }
+
+    /// The same names with the same values, in whatever order they were set.
+    public static func == (a: TemplateContext, b: TemplateContext) -> Bool {
+        a.entries.count == b.entries.count && a.entries.allSatisfy { b[TemplateName($0.name)] == $0.value }
+    }
 
     /// The context as swift-mustache sees it (see `TemplateValue.plain`).
     public var plain: [String: Any] { values.mapValues(\.plain) }
 
     /// Reads a plain context back; nil when a value has a type `TemplateValue` does not cover.
     public init?(plain: [String: Any]) {
-        var values: [String: TemplateValue] = Dictionary(minimumCapacity: plain.count)
         for (name, value) in plain {
             guard let v = TemplateValue(plain: value) else { return nil }
-            values[name] = v
+            self[name] = v
         }
-        self.values = values
+    }
+}
+
+/// A variable's name with its hash (FNV-1a over the UTF-8), computed once: tags when a template is compiled.
+struct TemplateName: Sendable {
+    let name: String
+    let hash: UInt32
+
+    init(_ name: String) {
+        self.name = name
+        var utf8 = name
+        hash = utf8.withUTF8 { bytes in
+            var hash: UInt32 = 2_166_136_261
+            for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+            return hash
+        }
     }
 }
 
@@ -69,13 +140,13 @@ public struct TemplateContext: Sendable, Equatable {
 struct ContextBuilder {
     private(set) var context: TemplateContext
 
-    init(capacity: Int) { context = TemplateContext(Dictionary(minimumCapacity: capacity)) }
+    init(capacity: Int) { context = TemplateContext(capacity: capacity) }
 
-    mutating func text(_ name: String, _ value: String) { context.values[name] = value.isEmpty ? nil : .text(value) }
-    mutating func number(_ name: String, _ value: Int) { context.values[name] = .number(value) }
-    mutating func flag(_ name: String, _ value: Bool) { context.values[name] = .flag(value) }
-    mutating func list(_ name: String, _ value: [TemplateContext]) { context.values[name] = .list(value) }
+    mutating func text(_ name: String, _ value: String) { context[name] = value.isEmpty ? nil : .text(value) }
+    mutating func number(_ name: String, _ value: Int) { context[name] = .number(value) }
+    mutating func flag(_ name: String, _ value: Bool) { context[name] = .flag(value) }
+    mutating func list(_ name: String, _ value: [TemplateContext]) { context[name] = .list(value) }
     /// A list of lines (kept even when empty, with its elements as they are).
-    mutating func lines(_ name: String, _ value: [String]) { context.values[name] = .lines(value) }
-    mutating func object(_ name: String, _ value: TemplateContext) { context.values[name] = .object(value) }
+    mutating func lines(_ name: String, _ value: [String]) { context[name] = .lines(value) }
+    mutating func object(_ name: String, _ value: TemplateContext) { context[name] = .object(value) }
 }
