@@ -111,6 +111,12 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("templates/stale-digest.text.mustache:21:4: section closed with the wrong name"))
         #expect(try outbox(dir).isEmpty)
+        // Parsed while the exports are read, a broken template is still the error reported when an export is bad too.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("people.csv"))
+        let both = try run(config)
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("templates/stale-digest.text.mustache:21:4: section closed with the wrong name"))
+        #expect(!both.stderr.contains("cannot open the export"), "\(both.stderr)")
     }
 
     @Test(arguments: [

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Work started on a thread of its own, its result taken once it is needed (`value()` waits for it).
+final class Parallel<Value: Sendable, Failure: Error>: @unchecked Sendable {
+    private var result: Result<Value, Failure>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws(Failure) -> Value) {
+        let thread = Thread { [self] in
+            result = Result(catching: work)
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// The work's value, or its error; waits until it is done. Called once (the semaphore orders the accesses).
+    func value() throws(Failure) -> Value {
+        done.wait()
+        return try result!.get()
+    }
+}
