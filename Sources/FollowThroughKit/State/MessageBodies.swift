@@ -1,3 +1,4 @@
+import FollowThroughCore
 import Foundation
 import GRDB
 
@@ -8,6 +9,18 @@ enum MessageBodies {
     static func insert(_ db: Database, message: Int64, data: [UInt8]) throws {
         try db.cachedStatement(sql: "INSERT INTO message_body (message, data) VALUES (?, ?)")
             .execute(arguments: [message, Data(data)])
+    }
+
+    /// Nights a body is kept once its message will not be sent (again): sent, given up, replaced or refused for good.
+    /// The message row stays (history, reminders, `status`); only the bytes go, ~40 KB a message.
+    static let keptNights = 7
+
+    /// Drops the bodies of messages dated more than `keptNights` before `asOf` that are no longer deliverable.
+    static func prune(_ db: Database, asOf: LocalDate) throws {
+        try db.execute(sql: """
+            DELETE FROM message_body WHERE message IN (
+                SELECT id FROM message WHERE as_of < ? AND NOT (state = 'pending' OR (state = 'failed' AND permanent = 0)))
+            """, arguments: [asOf.adding(days: -keptNights).description])
     }
 
     /// The bodies of `rowIDs`, in that order; throws when one is missing.

@@ -61,6 +61,9 @@ extension StateStore {
         }
         superseded += settled.superseded
 
+        // Bodies no longer needed make room for tonight's (the state file stops growing with the nights).
+        try MessageBodies.prune(db, asOf: r.asOf)
+
         // 4. Render and store what tonight still needs, in this same transaction.
         let plan = followUp.apply(r.plan, facts: facts, people: r.dataset.people).removing(stored)
         // A batch at a time: each batch's bodies are dropped once stored, so memory does not grow with the night.

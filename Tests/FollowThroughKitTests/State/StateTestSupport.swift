@@ -92,19 +92,23 @@ final class Workspace: @unchecked Sendable {
     }
 }
 
-/// Collects what an in-process run "sends"; recipients in `failing` fail (transiently unless `permanent`).
+/// Collects what an in-process run "sends"; recipients in `failing` fail (transiently unless `permanent`), those in
+/// `refusing` fail for good.
 final class Receiver: @unchecked Sendable {
     private let lock = NSLock()
     private var list: [OutgoingMessage] = []
     var failing: Set<String> = []
     var permanent = false
+    var refusing: Set<String> = []
 
     var messages: [OutgoingMessage] { lock.withLock { list } }
     func clear() { lock.withLock { list = [] } }
 
     var transport: MailTransport {
         RecordingTransport.calling { [self] m in
-            let (fail, perm) = lock.withLock { (failing.contains(m.recipient), permanent) }
+            let (fail, perm) = lock.withLock {
+                (failing.contains(m.recipient) || refusing.contains(m.recipient), permanent || refusing.contains(m.recipient))
+            }
             if fail {
                 return DeliveryOutcome(messageID: m.messageID, recipient: m.recipient, status: .failed, permanent: perm,
                                        attempts: 1, reply: perm ? "550 no such user" : "451 try later")
