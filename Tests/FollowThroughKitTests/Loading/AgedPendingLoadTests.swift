@@ -18,8 +18,8 @@ import FollowThroughTestSupport
     func agedKeysGiveThePlanAndReportOfFullRecords(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
-        var workOrders = ["work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves"]
-        var recommendations = ["recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id"]
+        var workOrders = [ExportLoaderTests.workOrdersHeader]
+        var recommendations = [ExportLoaderTests.recommendationsHeader]
         for i in 0..<300 {
             // Completed ones do some recommendations (a few of them aged); visits in the window at some sites.
             let status = pick(["completed", "completed", "scheduled", "cancelled"])

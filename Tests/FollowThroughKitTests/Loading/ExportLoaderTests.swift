@@ -7,6 +7,9 @@ import FollowThroughTestSupport
 /// The loader (recommendations before work orders, large files in two parts on two threads) against a plain
 /// sequential ingest of the same files, and the order its errors come in.
 @Suite struct ExportLoaderTests {
+    /// The canonical header rows, for tests that build their exports row by row.
+    static let workOrdersHeader = "work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves"
+    static let recommendationsHeader = "recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id"
     static let people = """
         person_id,name,email,role,manager_id
         T1,Tia Tech,tia@example.com,technician,
@@ -110,8 +113,8 @@ import FollowThroughTestSupport
         var rng = SplitMix64(seed: seed)
         func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
         let eol = pick(["\n", "\r\n", "\n", "\r"])
-        var workOrders = ["work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves"]
-        var recommendations = ["recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id"]
+        var workOrders = [ExportLoaderTests.workOrdersHeader]
+        var recommendations = [ExportLoaderTests.recommendationsHeader]
         let rows = 20 + Int(rng.next() % 200)
         for i in 0..<rows {
             let id = "W\(rng.next() % UInt64(rows))"
@@ -154,8 +157,8 @@ import FollowThroughTestSupport
         var rng = SplitMix64(seed: seed)
         func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
         let eol = pick(["\n", "\r\n"])
-        var workOrders = ["work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves"]
-        var recommendations = ["recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id"]
+        var workOrders = [ExportLoaderTests.workOrdersHeader]
+        var recommendations = [ExportLoaderTests.recommendationsHeader]
         for i in 0..<300 {
             let status = pick(["completed", "completed", "scheduled"])
             let start = status == "scheduled" ? "2026-11-2\(4 + rng.next() % 3) 0\(rng.next() % 10):00" : "2026-0\(1 + rng.next() % 9)-10 09:00"

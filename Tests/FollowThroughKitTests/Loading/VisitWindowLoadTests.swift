@@ -16,8 +16,8 @@ import FollowThroughTestSupport
     func keptVisitsGiveThePlanOfEveryVisit(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
-        var workOrders = ["work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves"]
-        var recommendations = ["recommendation_id,work_order_id,site_id,asset,description,priority,estimated_value,status,created_at,last_activity_at,recommended_by,sales_owner,quote_id"]
+        var workOrders = [ExportLoaderTests.workOrdersHeader]
+        var recommendations = [ExportLoaderTests.recommendationsHeader]
         for i in 0..<400 {
             let status = pick(["completed", "scheduled", "scheduled"])
             // Past, in the window (the 24th) and after it, at a few sites, some ids repeated, some on the same minute.
@@ -41,7 +41,7 @@ import FollowThroughTestSupport
     /// The later part's earliest visit after the window at a site repeats an id of the earlier part: dropped at the
     /// join, it would hide the site's real next visit, so the later part is read again in one piece.
     @Test func aDuplicateAcrossThePartsIsReadAgainNotLost() throws {
-        var workOrders = ["work_order_id,site_id,site_name,customer_name,site_address,technician_id,status,scheduled_start,completed_at,resolves",
+        var workOrders = [ExportLoaderTests.workOrdersHeader,
                           "W5,S1,Plant,,,T1,scheduled,2026-11-20 08:00,,"]
         for i in 0..<40 { workOrders.append("H\(i),S2,Plant,,,T1,completed,2026-01-01 08:00,2026-01-01 09:00,") }
         workOrders += ["W5,S1,Plant,,,T1,scheduled,2026-11-26 08:00,,", "W6,S1,Plant,,,T1,scheduled,2026-11-28 08:00,,"]
