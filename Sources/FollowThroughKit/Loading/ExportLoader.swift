@@ -83,54 +83,41 @@ public enum ExportLoader {
         return reader.columns
     }
 
-    /// Reads a large file as two parts on two threads, split at the first line end after `firstPartShare(_:)` of it, each into its
-    /// own builder, then merged. If the split fell inside a quoted field (the first part does not end at a record's
+    /// Reads a large file as two parts on two threads, split at the first line end after `firstPartShare(_:)` of it,
+    /// each into its own builder, then merged. If the split fell inside a quoted field (the first part does not end at a record's
     /// end), or the parts cannot be joined exactly (`DatasetBuilder.canMerge(later:)`), the second part's work is
     /// dropped and the file read on from there in one piece.
     static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, splitAbove: Int,
                               into builder: inout DatasetBuilder) throws(ExportError) {
         let source = config.exports[kind]!
         guard let columns, let split = splitPoint(source, above: splitAbove, share: firstPartShare(kind)) else { return try ingest(kind, config, into: &builder) }
-        let later = LaterPart(builder.builderForLaterPart())
-        let thread = Thread {
-            later.result = Result { () throws(ExportError) in
-                var counted = (count: 0, endsWithCR: false)
-                try stream(source, to: split) { chunk in
-                    let part = CSVParser.lineEnds(in: chunk, afterCR: counted.endsWithCR)
-                    counted = (counted.count + part.count, part.endsWithCR)
-                }
-                var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone,
-                                              columns: columns, resumingAtLine: 1 + counted.count)
-                var part = later.builder
-                try feed(&ingestor, source, from: split, into: &part)
-                try finish(&ingestor, source, into: &part)
-                return part
+        let laterBuilder = builder.builderForLaterPart()
+        let later = Parallel(stackSize: 1 << 20) { () throws(ExportError) -> DatasetBuilder in
+            var counted = (count: 0, endsWithCR: false)
+            try stream(source, to: split) { chunk in
+                let part = CSVParser.lineEnds(in: chunk, afterCR: counted.endsWithCR)
+                counted = (counted.count + part.count, part.endsWithCR)
             }
-            later.done.signal()
+            var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone,
+                                          columns: columns, resumingAtLine: 1 + counted.count)
+            var part = laterBuilder
+            try feed(&ingestor, source, from: split, into: &part)
+            try finish(&ingestor, source, into: &part)
+            return part
         }
-        thread.stackSize = 1 << 20
-        thread.start()
         var ingestor = ingestor(kind, config)
         let firstError: ExportError?
         do { try feed(&ingestor, source, to: split, into: &builder); firstError = nil } catch { firstError = error }
-        later.done.wait()
+        let laterPart = Result { () throws(ExportError) in try later.value() }  // waits for it either way
         if let firstError { throw firstError }
         if ingestor.isAtRecordBoundary {
-            let part = try later.result!.get()
+            let part = try laterPart.get()
             if builder.canMerge(later: part) { return builder.merge(later: part) }
         }
-        // The middle line end was inside a quoted field (or the parts cannot be joined exactly): read on from there
+        // The split's line end was inside a quoted field (or the parts cannot be joined exactly): read on from there
         // on this thread.
         try feed(&ingestor, source, from: split, into: &builder)
         try finish(&ingestor, source, into: &builder)
-    }
-
-    /// The second part's builder and outcome, handed between threads once (the semaphore orders the accesses).
-    private final class LaterPart: @unchecked Sendable {
-        let builder: DatasetBuilder
-        var result: Result<DatasetBuilder, ExportError>?
-        let done = DispatchSemaphore(value: 0)
-        init(_ builder: DatasetBuilder) { self.builder = builder }
     }
 
     /// Where the first part ends, as a share of the file: past the middle, because the later part's thread first
@@ -141,7 +128,7 @@ public enum ExportLoader {
 
     /// The offset just after the first LF at or after `share` of a file larger than `above`; nil for smaller
     /// files, or when no LF follows that point closely (one long record, or lone-CR line ends).
-    static func splitPoint(_ source: ExportSource, above: Int, share: Double = 0.5) -> Int? {
+    static func splitPoint(_ source: ExportSource, above: Int, share: Double) -> Int? {
         let fd = open(source.path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -19,7 +19,7 @@ enum MessageBodies {
     static func prune(_ db: Database, asOf: LocalDate) throws {
         try db.execute(sql: """
             DELETE FROM message_body WHERE message IN (
-                SELECT id FROM message WHERE as_of < ? AND NOT (state = 'pending' OR (state = 'failed' AND permanent = 0)))
+                SELECT id FROM message WHERE as_of < ? AND NOT \(StateSchema.deliverable))
             """, arguments: [asOf.adding(days: -keptNights).description])
     }
 

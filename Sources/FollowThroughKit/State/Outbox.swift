@@ -83,7 +83,7 @@ extension StateStore {
 
         let deliverable = try Row.fetchAll(db, sql: """
             SELECT id, message_id, as_of, kind, envelope_from, recipient, to_header, subject FROM message
-            WHERE (state = 'pending' OR (state = 'failed' AND permanent = 0)) AND as_of <= ?
+            WHERE \(StateSchema.deliverable) AND as_of <= ?
             ORDER BY as_of, id
             """, arguments: [asOf]).map { row in
             OutboxEntry(rowID: row["id"], asOf: row["as_of"], to: row["to_header"], subject: row["subject"], messageID: row["message_id"],

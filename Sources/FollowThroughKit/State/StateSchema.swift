@@ -4,6 +4,9 @@ import GRDB
 
 /// The state file's tables, as versioned migrations. Never edit a shipped migration: add a new one.
 enum StateSchema {
+    /// SQL condition on a `message` row: it may still be sent (waiting, or failed for now, not refused for good).
+    static let deliverable = "(state = 'pending' OR (state = 'failed' AND permanent = 0))"
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-outbox") { db in

@@ -109,7 +109,7 @@ extension StateStore {
             }
             let waiting = try Row.fetchAll(db, sql: """
                 SELECT as_of, kind, recipient, state, attempts, last_reply FROM message
-                WHERE state = 'pending' OR (state = 'failed' AND permanent = 0) ORDER BY as_of, id
+                WHERE \(StateSchema.deliverable) ORDER BY as_of, id
                 """).map { row in
                 let asOf: String = row["as_of"]
                 let until = LocalDate(iso: asOf).map { $0.adding(days: retryDays).description } ?? asOf

@@ -5,11 +5,13 @@ final class Parallel<Value: Sendable, Failure: Error>: @unchecked Sendable {
     private var result: Result<Value, Failure>?
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ work: @escaping @Sendable () throws(Failure) -> Value) {
+    /// `stackSize`: the thread's stack in bytes, when the platform's default is not wanted.
+    init(stackSize: Int? = nil, _ work: @escaping @Sendable () throws(Failure) -> Value) {
         let thread = Thread { [self] in
             result = Result(catching: work)
             done.signal()
         }
+        if let stackSize { thread.stackSize = stackSize }
         thread.start()
     }
 
