@@ -21,7 +21,7 @@ let package = Package(
         // No files, no clock, no network.
         .target(
             name: "FollowThroughCore",
-            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["CPrefetch", .product(name: "Mustache", package: "swift-mustache")],
             // The CSV and export hot loops touch only their own values; runtime exclusivity checks cost ~5% there.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
@@ -32,6 +32,8 @@ let package = Package(
         ),
         // System calls Glibc does not import (syncfs).
         .target(name: "CSystem"),
+        // The one CPU hint the hot loops use (a cache prefetch); Swift has no spelling for it.
+        .target(name: "CPrefetch"),
         // The shell: config, loading files, transports, state, the nightly run.
         .target(
             name: "FollowThroughKit",

@@ -189,6 +189,18 @@ public struct DatasetBuilder: Sendable {
         return index
     }
 
+    /// Starts fetching the table slots a work order row will look up (its id's technician, its site) while the row's
+    /// other fields are checked: the tables outgrow the cache, and their lookups otherwise wait on memory one by one.
+    @inline(__always)
+    func prefetchWorkOrder(id: UnsafeRawBufferPointer, site: UnsafeRawBufferPointer) {
+        workOrderTechnicians.prefetch(id)
+        sites.prefetch(site)
+    }
+
+    /// As `prefetchWorkOrder`, for a recommendation row's id.
+    @inline(__always)
+    func prefetchRecommendation(id: UnsafeRawBufferPointer) { recommendationLines.prefetch(id) }
+
     /// The site's non-empty details from this row replace what it held; a site seen for the first time is added.
     @inline(__always)
     mutating func updateSite(_ siteID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer,

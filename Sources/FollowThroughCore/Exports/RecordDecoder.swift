@@ -55,6 +55,7 @@ public final class RecordDecoder: Sendable {
         if id.isEmpty { throw RowRejection("missing \(kind.columns[WO.id])") }
         let site = row.bytes(WO.site)
         if site.isEmpty { throw RowRejection("missing \(kind.columns[WO.site])") }
+        builder.prefetchWorkOrder(id: id, site: site)
         let status: WorkOrderStatus
         if !statusMapped, let exact = Self.exactWorkOrderStatus(row.bytes(WO.status)) {
             status = exact
@@ -150,6 +151,7 @@ public final class RecordDecoder: Sendable {
     /// its text when the builder asks for that (`DatasetBuilder.keepsPendingInFull`), any other in full.
     func ingestRecommendation(_ row: ExportRow, into builder: inout DatasetBuilder) throws(RowRejection) {
         guard builder.takesPendingWithoutText else { return builder.add(try recommendation(row)) }
+        builder.prefetchRecommendation(id: row.bytes(Rec.id))
         let c = try checkedRecommendation(row)
         guard c.status.isPending else { return builder.add(Self.recommendation(row, c)) }
         builder.add(PendingRecommendation(

@@ -57,6 +57,10 @@ public struct SiteDirectory: Sendable {
         }
     }
 
+    /// Starts fetching where `update` will look the site up (see `ShortKeyTable.prefetch`).
+    @inline(__always)
+    func prefetch(_ id: UnsafeRawBufferPointer) { positions.prefetch(id) }
+
     /// A work order row's site: added when new; its non-empty details replace those held.
     @inline(__always)
     mutating func update(_ id: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, customerName: UnsafeRawBufferPointer,

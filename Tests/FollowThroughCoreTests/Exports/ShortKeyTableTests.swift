@@ -75,5 +75,16 @@ import Testing
         _ = grown.insertIfAbsent("WO-new", 1)
         #expect(!grown.hasSameSlots(as: wanted), "a table a key was added to is not slot-compatible")
     }
-}
 
+    /// A prefetch is only a hint: on an empty table, for keys that are not packed (long, empty) and for absent keys it
+    /// neither traps nor changes an answer.
+    @Test func prefetchIsOnlyAHint() {
+        var table = ShortKeyTable()
+        let keys = ["WO-1", "", String(repeating: "k", count: 40), "Café", "absent"]
+        for key in keys { Array(key.utf8).withUnsafeBytes { table.prefetch($0) } }
+        _ = table.insertIfAbsent("WO-1", 1)
+        _ = table.insertIfAbsent(String(repeating: "k", count: 40), 2)
+        for key in keys { Array(key.utf8).withUnsafeBytes { table.prefetch($0) } }
+        #expect(table["WO-1"] == 1 && table[String(repeating: "k", count: 40)] == 2 && table["absent"] == nil && table.count == 2)
+    }
+}
