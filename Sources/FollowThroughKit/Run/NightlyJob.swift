@@ -84,6 +84,7 @@ public struct NightlyJob: Sendable {
         } catch {
             return fail(error.message, error.status, &summary, request)
         }
+        defer { environment.releaseAtEnd((loaded, previous)) }
         summary.as_of = loaded.asOf.description
         summary.add(loaded)
         if let planOut = request.planOut {

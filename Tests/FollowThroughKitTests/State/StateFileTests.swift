@@ -1,0 +1,54 @@
+import Foundation
+import FollowThroughCore
+@testable import FollowThroughKit
+import GRDB
+import Testing
+
+/// What a run leaves on disk beside the state file, and what it hands back when done.
+@Suite struct StateFileTests {
+    /// The -wal file is kept between runs (not deleted and allocated again each night), and emptied into the state
+    /// file when the run closes it: the .sqlite alone, copied without its -wal, holds the whole night.
+    @Test func theWALStaysAndTheStateFileAloneHoldsTheNight() throws {
+        let w = try Workspace.oneVisitEach(technicians: 2)
+        defer { w.cleanup() }
+        try w.write()
+        let job = InProcess(workspace: w, receiver: Receiver())
+        #expect(job.run("2026-11-23") == .ok)
+        #expect(FileManager.default.fileExists(atPath: w.statePath + "-wal"))
+
+        let copy = w.statePath + ".copy"
+        try FileManager.default.copyItem(atPath: w.statePath, toPath: copy)
+        let db = try DatabaseQueue(path: copy)
+        defer { try? db.close() }
+        let (sent, runs) = try db.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'sent'"),
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run WHERE finished_at IS NOT NULL"))
+        }
+        #expect(sent == 2 && runs == 1)
+    }
+
+    /// The run hands what it read (the exports, the plan, the statuses it compared against) to `releaseAtEnd`, which
+    /// the command-line tool keeps until it exits instead of freeing it piece by piece.
+    @Test func theRunHandsWhatItReadToReleaseAtEnd() throws {
+        let w = try Workspace.oneVisitEach(technicians: 2)
+        defer { w.cleanup() }
+        try w.write()
+        let released = ReleasedValues()
+        let transport = Receiver().transport
+        let env = RunEnvironment(now: { 1_795_000_000 }, makeTransport: { _, _, _, _ in transport },
+                                 report: { _ in }, output: { _ in }, releaseAtEnd: { released.add($0) })
+        let status = NightlyJob(environment: env, logger: .init(label: "test"))
+            .run(RunRequest(configPath: w.config, asOf: LocalDate(iso: "2026-11-23")!))
+        #expect(status == .ok)
+        let runs = released.all.compactMap { ($0 as? (LoadedRun, StatusSnapshot))?.0 }
+        #expect(runs.count == 1 && runs.first?.plan.summaries.count == 2)
+    }
+}
+
+/// Values handed to `releaseAtEnd`, from any thread.
+final class ReleasedValues: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [any Sendable] = []
+    func add(_ value: any Sendable) { lock.withLock { items.append(value) } }
+    var all: [any Sendable] { lock.withLock { items } }
+}
