@@ -71,8 +71,20 @@ extension StateStore {
         }
     }
 
+    /// The writer's sync mode (`NORMAL` or `FULL`) and auto-checkpoint threshold (0: none), between transactions.
+    func setDurability(synchronous: String, autoCheckpointPages pages: Int) throws(StateError) {
+        do {
+            try db.writeWithoutTransaction {
+                try $0.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA wal_autocheckpoint = \(pages)")
+            }
+        } catch {
+            throw Self.describe(error, path: path)
+        }
+    }
+
     /// Records the end of a run.
     public func finishRun(_ runID: Int64, now: Int64, pending: Int, exitStatus: Int32, summary: String?) throws(StateError) {
+        checkpoint.wait()
         try write { db in
             try db.execute(sql: "UPDATE run SET finished_at = ?, pending = ?, exit_status = ?, summary = ? WHERE id = ?",
                            arguments: [now, pending, exitStatus, summary, runID])

@@ -17,8 +17,12 @@ public struct StateError: Error, Sendable, CustomStringConvertible {
 public final class StateStore: Sendable {
     public let path: String
     let db: any DatabaseWriter
+    /// The checkpoint copying the outbox step's WAL into the file while the run delivers (`prepareOutbox`).
+    let checkpoint = CheckpointSlot()
 
     init(path: String, db: any DatabaseWriter) { self.path = path; self.db = db }
+
+    deinit { checkpoint.wait() }
 
     /// Opens (creating when missing) and migrates the state file.
     public static func open(path: String) throws(StateError) -> StateStore {

@@ -27,6 +27,27 @@ import Testing
         #expect(sent == 2 && runs == 1)
     }
 
+    /// The background checkpoint copies the WAL into the file while the store stays open: a copy of the .sqlite alone
+    /// then has rows committed with automatic checkpoints off (before the copy it has none of them).
+    @Test func theBackgroundCheckpointCopiesTheWALIntoTheFile() throws {
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let store = try StateStore.open(path: path)
+        try store.setDurability(synchronous: "NORMAL", autoCheckpointPages: 0)
+        func copiedRuns() throws -> Int {
+            let copy = path + ".copy"
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            let db = try DatabaseQueue(path: copy)
+            defer { try? db.close() }
+            return try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run") ?? -1 }
+        }
+        for day in 1...20 { _ = try store.beginRun(asOf: LocalDate(iso: "2026-11-\(day < 10 ? "0" : "")\(day)")!, now: 0, pid: 1, resend: false) }
+        #expect(((try? copiedRuns()) ?? 0) == 0, "the file alone has no run yet (maybe not even the tables)")
+        store.checkpoint.start(path: path)
+        store.checkpoint.wait()
+        #expect(try copiedRuns() == 20)
+    }
+
     /// The run hands what it read (the exports, the plan, the statuses it compared against) to `releaseAtEnd`, which
     /// the command-line tool keeps until it exits instead of freeing it piece by piece.
     @Test func theRunHandsWhatItReadToReleaseAtEnd() throws {
