@@ -58,9 +58,12 @@ extension StateStore {
     /// `record` returns, whether or not it was checkpointed.
     public func withoutCheckpoints<T>(_ body: () throws -> T) throws -> T {
         try setAutoCheckpoint(Self.deliveryCheckpointPages)
-        defer { try? setAutoCheckpoint(1000) }  // SQLite's default
+        defer { try? setAutoCheckpoint(Self.defaultCheckpointPages) }
         return try body()
     }
+
+    /// SQLite's default auto-checkpoint threshold, in pages.
+    static let defaultCheckpointPages = 1000
 
     /// ~100 MB of WAL: far more than a 1M night's deliveries write, and a bound on the WAL of a huge SMTP night.
     static let deliveryCheckpointPages = 25_000

@@ -5,18 +5,17 @@ import GRDB
 /// The outbox step: in one transaction, record tonight's statuses and changes, settle earlier undelivered
 /// messages (retry, superseded, expired), render and store every message tonight still needs, and list what to deliver.
 extension StateStore {
-    /// Runs the outbox step for real.
-    /// Its commit is synced to disk (the WAL fsynced, as `synchronous = FULL` does) before it returns, so no message
-    /// is delivered that a power cut could take out of the state; the copy of the WAL into the file (a checkpoint,
-    /// which SQLite would otherwise run inside this commit) goes on in the background while the run delivers.
+    /// Runs the outbox step for real. Its commit is synced to disk (the WAL fsynced, as `synchronous = FULL` does)
+    /// before it returns, so no message is delivered that a power cut could take out of the state; the copy of the WAL
+    /// into the file (a checkpoint, which SQLite would otherwise run inside this commit) goes on in the background
+    /// while the run delivers.
     public func prepareOutbox(_ request: OutboxRequest) throws(StateError) -> OutboxPreparation {
-        try setDurability(synchronous: "FULL", autoCheckpointPages: 0)
         let prepared: OutboxPreparation
-        do { prepared = try write { db in try Self.prepare(db, request) } } catch {
-            try? setDurability(synchronous: "NORMAL", autoCheckpointPages: 1000)
-            throw error
+        do {
+            try setDurability(synchronous: "FULL", autoCheckpointPages: 0)
+            defer { try? setDurability(synchronous: "NORMAL", autoCheckpointPages: Self.defaultCheckpointPages) }
+            prepared = try write { db in try Self.prepare(db, request) }
         }
-        try setDurability(synchronous: "NORMAL", autoCheckpointPages: 1000)
         if path != ":memory:" { checkpoint.start(path: path) }
         return prepared
     }
