@@ -30,6 +30,11 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // zstd, for the message bodies kept in the state.
+        .target(
+            name: "CZstd",
+            linkerSettings: [.linkedLibrary("zstd")]
+        ),
         // System calls Glibc does not import (syncfs).
         .target(name: "CSystem"),
         // The one CPU hint the hot loops use (a cache prefetch); Swift has no spelling for it.
@@ -41,6 +46,7 @@ let package = Package(
                 "FollowThroughCore",
                 "CCurl",
                 "CSystem",
+                "CZstd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "GRDB", package: "GRDB.swift"),

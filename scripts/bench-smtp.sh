@@ -11,7 +11,7 @@ driver=${FOLLOWTHROUGH_BENCH:-.build/release/followthrough bench-smtp}
 
 # Postfix provides smtp-sink and smtp-source; install it (without starting a mail system) when missing.
 [ -x /usr/sbin/smtp-sink ] || DEBIAN_FRONTEND=noninteractive scripts/install-deps.sh postfix
-scripts/install-deps.sh libcurl4-openssl-dev libsqlite3-dev
+scripts/install-deps.sh libcurl4-openssl-dev libsqlite3-dev libzstd-dev
 [ -n "${FOLLOWTHROUGH_BENCH:-}" ] || swift build -c release --product followthrough
 
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

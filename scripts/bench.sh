@@ -29,7 +29,7 @@ mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
 
 # ---- tools: GNU time, the build's system libraries, a venv with duckdb, the release binary
-scripts/install-deps.sh time libcurl4-openssl-dev libsqlite3-dev
+scripts/install-deps.sh time libcurl4-openssl-dev libsqlite3-dev libzstd-dev
 PY=$DATA/.venv/bin/python
 if ! "$PY" -c 'import duckdb' >/dev/null 2>&1; then
   echo "bench.sh: installing duckdb into $DATA/.venv" >&2

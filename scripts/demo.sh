@@ -3,7 +3,7 @@
 # writing the messages into examples/demo/outbox/ and listing them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh libcurl4-openssl-dev libsqlite3-dev
+scripts/install-deps.sh libcurl4-openssl-dev libsqlite3-dev libzstd-dev
 swift build -c release --product followthrough
 rm -rf examples/demo/outbox examples/demo/followthrough-state.sqlite*
 .build/release/followthrough run --config examples/demo/followthrough.toml --as-of 2026-11-23

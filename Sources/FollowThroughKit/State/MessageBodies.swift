@@ -5,10 +5,10 @@ import GRDB
 /// The bytes of each stored message, in a table of their own (schema v4): recording a delivery outcome rewrites
 /// only the small `message` row, and delivery reads the bodies a batch at a time, as the transport takes them.
 enum MessageBodies {
-    /// Stores the exact bytes to send for message row `message`.
+    /// Stores the exact bytes to send for message row `message` (compressed: `BodyCompression`).
     static func insert(_ db: Database, message: Int64, data: [UInt8]) throws {
         try db.cachedStatement(sql: "INSERT INTO message_body (message, data) VALUES (?, ?)")
-            .execute(arguments: [message, Data(data)])
+            .execute(arguments: [message, Data(BodyCompression.pack(data))])
     }
 
     /// Nights a body is kept once its message will not be sent (again): sent, given up, replaced or refused for good.
@@ -31,8 +31,14 @@ enum MessageBodies {
         let rows = try Row.fetchCursor(db, sql: "SELECT message, data FROM message_body WHERE message IN (\(marks))",
                                        arguments: StatementArguments(rowIDs))
         while let row = try rows.next() {
-            // One copy, from SQLite's buffer straight into the array.
-            found[row[0]] = try row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } ?? [] }
+            let message: Int64 = row[0]
+            // Straight from SQLite's buffer into the array (decompressed on the way).
+            let body = try row.withUnsafeData(atIndex: 1) { data in data.map { $0.withUnsafeBytes(BodyCompression.unpack) } ?? [] }
+            guard let body else {
+                throw StateError(file: "", message: "the stored body of message \(message) is damaged",
+                                 hint: "restore the state file from a backup")
+            }
+            found[message] = body
         }
         return try rowIDs.map { id in
             guard let body = found[id] else { throw StateError(file: "", message: "the body of stored message \(id) is missing") }
