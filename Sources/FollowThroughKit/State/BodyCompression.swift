@@ -1,4 +1,5 @@
 import CZstd
+import Foundation
 
 /// How a message body is kept in the state: zstd-compressed (level 1), ~6× smaller. The night's bodies are written to
 /// the WAL at the outbox step's commit and again into the file by the checkpoint: ~30 MB of disk writes at 1M work
@@ -18,16 +19,14 @@ enum BodyCompression {
     /// What to store for `body`: its zstd frame when smaller, else the bytes as they are.
     static func pack(_ body: [UInt8]) -> [UInt8] {
         let bound = ZSTD_compressBound(body.count)
-        guard let context = ZSTD_createCCtx() else { return body }
-        defer { ZSTD_freeCCtx(context) }
-        // With a checksum of the content: a damaged frame is refused at delivery, never sent as garbage.
-        ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
-        ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
-        let frame = [UInt8](unsafeUninitializedCapacity: bound) { out, count in
-            let written = body.withUnsafeBytes { ZSTD_compress2(context, out.baseAddress, bound, $0.baseAddress, body.count) }
-            count = ZSTD_isError(written) != 0 ? 0 : written
+        let frame = compressor.withLock { context in
+            [UInt8](unsafeUninitializedCapacity: bound) { out, count in
+                guard let context else { return count = 0 }
+                let written = body.withUnsafeBytes { ZSTD_compress2(context, out.baseAddress, bound, $0.baseAddress, body.count) }
+                count = ZSTD_isError(written) != 0 ? 0 : written
+            }
         }
-        if frame.isEmpty { return body }  // cannot happen with a bound-sized buffer; raw is always readable anyway
+        if frame.isEmpty { return body }  // no context, or an error: raw is always readable
         return frame.count < body.count || startsWithMagic(body) ? frame : body
     }
 
@@ -44,6 +43,24 @@ enum BodyCompression {
             count = damaged ? 0 : written
         }
         return damaged ? nil : body
+    }
+
+    /// One compression context, made once and reused (making one per body cost as much as compressing it); bodies
+    /// are stored from one thread, so the lock is never waited on.
+    private static let compressor = Compressor()
+
+    private final class Compressor: @unchecked Sendable {
+        private let lock = NSLock()
+        private let context: OpaquePointer?
+
+        init() {
+            context = ZSTD_createCCtx()
+            // With a checksum of the content: a damaged frame is refused at delivery, never sent as garbage.
+            ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
+            ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
+        }
+
+        func withLock<T>(_ body: (OpaquePointer?) -> T) -> T { lock.withLock { body(context) } }
     }
 
     private static func startsWithMagic(_ bytes: some Collection<UInt8>) -> Bool {
