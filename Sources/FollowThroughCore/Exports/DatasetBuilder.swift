@@ -228,6 +228,20 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
+    /// A recommendation that is not pending (accepted, declined, completed), as `add(_:)` takes it, but its whole
+    /// record (text and all) is made by `full` only when kept: on a first night none is, on later ones those whose
+    /// status may have moved. Building every one to drop most was ~a third of reading the recommendations.
+    mutating func addSettled(id: String, status: RecommendationStatus, line: Int, workOrderID: UnsafeRawBufferPointer,
+                             recommendedBy: UnsafeRawBufferPointer, full: () -> Recommendation) {
+        precondition(revisiting == nil && !status.isPending, "a second read and pending ones take whole recommendations")
+        let need = previousStatuses.map { Self.need(id: id, status: status, $0) } ?? .keep
+        if need == .keep { return add(full()) }
+        guard firstRow(id, line: line, status: status, later: need == .later) else { return }
+        if need == .later && recommendedBy.isEmpty && !workOrderID.isEmpty {
+            _ = laterWorkOrders.insertIfAbsent(String(decoding: workOrderID, as: UTF8.self), 0)  // as `add(_:)` keys it
+        }
+    }
+
     /// A pending recommendation kept without its text (`keepsPendingInFull` false): its row is read again if a message
     /// lists it, or, when its status moved since `previousStatuses`, by the second read (`beginRevisit()`).
     public mutating func add(_ key: PendingRecommendation) {
@@ -256,11 +270,13 @@ public struct DatasetBuilder: Sendable {
     /// Pending ones are kept (the rules list them), and so are those whose status moved since `previous`. Unchanged or
     /// new ones are not (only their status is). Accepted and declined ones are `later`: a completed work order may
     /// have done them since (resolved), which only the work orders tell (see `beginRevisit()`).
-    static func need(_ r: Recommendation, _ previous: StatusSnapshot) -> Need {
-        if r.status.isPending { return .keep }
-        guard let before = previous[r.id] else { return .skip }  // first seen: recorded, never announced
-        if r.status == .completed { return before != .completed ? .keep : .skip }
-        return before == TrackedStatus(r.status) || before == .resolved ? .later : .keep
+    static func need(_ r: Recommendation, _ previous: StatusSnapshot) -> Need { need(id: r.id, status: r.status, previous) }
+
+    static func need(id: String, status: RecommendationStatus, _ previous: StatusSnapshot) -> Need {
+        if status.isPending { return .keep }
+        guard let before = previous[id] else { return .skip }  // first seen: recorded, never announced
+        if status == .completed { return before != .completed ? .keep : .skip }
+        return before == TrackedStatus(status) || before == .resolved ? .later : .keep
     }
 
     /// After the work orders: when some `later` recommendations turn out to have moved, returns true and makes the

@@ -153,7 +153,10 @@ public final class RecordDecoder: Sendable {
         guard builder.takesPendingWithoutText else { return builder.add(try recommendation(row)) }
         builder.prefetchRecommendation(id: row.bytes(Rec.id))
         let c = try checkedRecommendation(row)
-        guard c.status.isPending else { return builder.add(Self.recommendation(row, c)) }
+        guard c.status.isPending else {
+            return builder.addSettled(id: c.id, status: c.status, line: row.line, workOrderID: row.bytes(Rec.workOrder),
+                                      recommendedBy: row.bytes(Rec.recommendedBy)) { Self.recommendation(row, c) }
+        }
         builder.add(PendingRecommendation(
             id: c.id, workOrderID: row.text(Rec.workOrder), siteID: c.site, priority: c.priority, estimatedValueCents: c.value,
             status: c.status, createdAt: c.created, lastActivityAt: c.activity, recommendedBy: row.text(Rec.recommendedBy),
