@@ -24,10 +24,15 @@ enum StatusLedger {
     static func save(_ db: Database, statuses: StatusSnapshot, changes: [StatusChange], asOf: LocalDate) throws {
         let day = asOf.description
         let data = statuses.encoded()
-        try db.execute(sql: """
-            INSERT INTO status_snapshot (id, taken_on, count, data) VALUES (1, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET taken_on = excluded.taken_on, count = excluded.count, data = excluded.data
-            """, arguments: [day, statuses.count, Data(data)])
+        try data.withUnsafeBytes { bytes in
+            // Handed to SQLite without a copy (~11 bytes a recommendation: 13 MB over 15 years of a 1M company,
+            // and the copy added to the run's peak memory).
+            let blob = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none)
+            try db.execute(sql: """
+                INSERT INTO status_snapshot (id, taken_on, count, data) VALUES (1, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET taken_on = excluded.taken_on, count = excluded.count, data = excluded.data
+                """, arguments: [day, statuses.count, blob])
+        }
         for c in changes {
             try db.execute(sql: """
                 INSERT INTO status_change (recommendation_id, recommended_by, from_status, to_status, observed_on,
