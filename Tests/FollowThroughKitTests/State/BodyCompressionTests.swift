@@ -61,18 +61,28 @@ import Testing
         }
     }
 
-    /// A body stored raw (as schema v4 kept them) is delivered as it is.
-    @Test func aRawStoredBodyIsDeliveredAsItIs() throws {
+    /// A night whose one message failed to go out (so it waits in the state), its stored body then replaced by
+    /// `rewrite(stored body)`.
+    static func undeliveredNight(rewrite: ([UInt8]) -> [UInt8]) throws -> Workspace {
         let w = try Workspace.oneVisitEach(technicians: 1)
-        defer { w.cleanup() }
         try w.write()
         let failing = Receiver()
         failing.failing = ["tech1@example.com"]
         #expect(InProcess(workspace: w, receiver: failing).run("2026-11-23") == .deliveryFailures)
-        let raw = Array("Subject: stored raw\r\n\r\nas before compression\r\n".utf8)
         let db = try DatabaseQueue(path: w.statePath)
-        try db.write { try $0.execute(sql: "UPDATE message_body SET data = ?", arguments: [Data(raw)]) }
-        try db.close()
+        defer { try? db.close() }
+        try db.write { db in
+            let stored = [UInt8](try Data.fetchOne(db, sql: "SELECT data FROM message_body")!)
+            try db.execute(sql: "UPDATE message_body SET data = ?", arguments: [Data(rewrite(stored))])
+        }
+        return w
+    }
+
+    /// A body stored raw (as schema v4 kept them) is delivered as it is.
+    @Test func aRawStoredBodyIsDeliveredAsItIs() throws {
+        let raw = Array("Subject: stored raw\r\n\r\nas before compression\r\n".utf8)
+        let w = try Self.undeliveredNight { _ in raw }
+        defer { w.cleanup() }
         let job = InProcess(workspace: w, receiver: Receiver())
         _ = job.run("2026-11-23")
         #expect(job.receiver.messages.map(\.data) == [raw])
@@ -80,19 +90,8 @@ import Testing
 
     /// A damaged stored body stops the delivery with an error naming the message; nothing garbled is sent.
     @Test func aDamagedStoredBodyIsReportedNotSent() throws {
-        let w = try Workspace.oneVisitEach(technicians: 1)
+        let w = try Self.undeliveredNight { stored in Array(stored.dropLast(stored.count / 3)) }
         defer { w.cleanup() }
-        try w.write()
-        let failing = Receiver()
-        failing.failing = ["tech1@example.com"]
-        #expect(InProcess(workspace: w, receiver: failing).run("2026-11-23") == .deliveryFailures)
-        let db = try DatabaseQueue(path: w.statePath)
-        try db.write { db in
-            var blob = [UInt8](try Data.fetchOne(db, sql: "SELECT data FROM message_body")!)
-            blob.removeLast(blob.count / 3)
-            try db.execute(sql: "UPDATE message_body SET data = ?", arguments: [Data(blob)])
-        }
-        try db.close()
         let job = InProcess(workspace: w, receiver: Receiver())
         #expect(job.run("2026-11-23") == .configOrInput)
         #expect(job.receiver.messages.isEmpty)
