@@ -21,7 +21,7 @@ let package = Package(
         // No files, no clock, no network.
         .target(
             name: "FollowThroughCore",
-            dependencies: ["CPrefetch", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["CPrefetch", "CByteMarks", .product(name: "Mustache", package: "swift-mustache")],
             // The CSV and export hot loops touch only their own values; runtime exclusivity checks cost ~5% there.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "CSystem"),
         // The one CPU hint the hot loops use (a cache prefetch); Swift has no spelling for it.
         .target(name: "CPrefetch"),
+        // The CSV tokenizer's block test in SSE2 (x86-64); other CPUs use the Swift version.
+        .target(name: "CByteMarks"),
         // The shell: config, loading files, transports, state, the nightly run.
         .target(
             name: "FollowThroughKit",

@@ -31,12 +31,19 @@ for f in "${files[@]}"; do [ -f "$f" ] || { echo "bench_csv.sh: $f: no such file
 mkdir -p "$BENCH_DIR/Sources/csvbench"
 rm -f "$BENCH_DIR"/Sources/csvbench/*.swift
 cp "$CSV_SRC"/*.swift "$BENCH_DIR/Sources/csvbench/"
+# The tokenizer's SSE2 block test (a C header the CSV sources import when it is there).
+rm -rf "$BENCH_DIR/Sources/CByteMarks"
+cp -r "$ROOT/Sources/CByteMarks" "$BENCH_DIR/Sources/CByteMarks"
 cat > "$BENCH_DIR/Package.swift" <<'SWIFT'
 // swift-tools-version: 6.1
 import PackageDescription
 let package = Package(
     name: "csvbench",
-    targets: [.executableTarget(name: "csvbench", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])])]
+    targets: [
+        .target(name: "CByteMarks"),
+        .executableTarget(name: "csvbench", dependencies: ["CByteMarks"],
+                          swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+    ]
 )
 SWIFT
 cat > "$BENCH_DIR/Sources/csvbench/main.swift" <<'SWIFT'
