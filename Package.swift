@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "CSystem"),
         // The one CPU hint the hot loops use (a cache prefetch); Swift has no spelling for it.
         .target(name: "CPrefetch"),
-        // The CSV tokenizer's block test in SSE2 (x86-64); other CPUs use the Swift version.
+        // Byte scans in SSE2 (x86-64; plain loops elsewhere): the CSV tokenizer's block test, quoted-printable and HTML escaping runs.
         .target(name: "CByteMarks"),
         // The shell: config, loading files, transports, state, the nightly run.
         .target(
@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "FollowThroughTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "FollowThroughCoreTests",
-            dependencies: ["FollowThroughCore", "FollowThroughTestSupport"],
+            dependencies: ["FollowThroughCore", "CByteMarks", "FollowThroughTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,7 +1,8 @@
 #ifndef FOLLOWTHROUGH_CBYTEMARKS_H
 #define FOLLOWTHROUGH_CBYTEMARKS_H
-// The CSV tokenizer's block test, 16 bytes per instruction where the CPU has SSE2 (every x86-64):
-// Swift's SIMD types give no movemask, and the 8-bytes-a-word version costs ~4x the instructions.
+// Byte scans for the hot loops, 16 bytes per instruction where the CPU has SSE2 (every x86-64): Swift's SIMD
+// types give no movemask. The CSV tokenizer's block test, and the scans that write messages.
+#include <stddef.h>
 #include <stdint.h>
 
 #if defined(__SSE2__)
@@ -29,4 +30,60 @@ static inline uint64_t ft_marks64(const void *p, uint8_t delimiter, uint64_t *de
     return marks;
 }
 #endif
+
+// Scans used when writing messages. Each has a 16-bytes-at-a-time SSE2 loop where the CPU has it and a plain
+// loop for the rest; neither reads outside p[0..<n].
+
+// How many leading bytes of p[0..<n] quoted-printable writes as they are anywhere mid-line: printable ASCII
+// (0x20 to 0x7E) other than '='.
+static inline size_t ft_qp_plain_run(const uint8_t *p, size_t n) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(0x20), tilde = _mm_set1_epi8(0x7E), equals = _mm_set1_epi8('=');
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i inRange = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, space), v), _mm_cmpeq_epi8(_mm_min_epu8(v, tilde), v));
+        unsigned plain = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(_mm_cmpeq_epi8(v, equals), inRange));
+        if (plain != 0xFFFF) return i + (size_t)__builtin_ctz(~plain);
+        i += 16;
+    }
+#endif
+    while (i < n && p[i] >= 0x20 && p[i] <= 0x7E && p[i] != '=') i++;
+    return i;
+}
+
+// The index of the first CR or LF in p[0..<n], or n.
+static inline size_t ft_line_break_index(const uint8_t *p, size_t n) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i cr = _mm_set1_epi8(0x0D), lf = _mm_set1_epi8(0x0A);
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned hits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        if (hits) return i + (size_t)__builtin_ctz(hits);
+        i += 16;
+    }
+#endif
+    while (i < n && p[i] != 0x0D && p[i] != 0x0A) i++;
+    return i;
+}
+
+// The index of the first byte HTML escaping replaces (< > & " ') in p[0..<n], or n.
+static inline size_t ft_html_special_index(const uint8_t *p, size_t n) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), amp = _mm_set1_epi8('&');
+    const __m128i quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)),
+                                   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, quot)), _mm_cmpeq_epi8(v, apos)));
+        unsigned hits = (unsigned)_mm_movemask_epi8(hit);
+        if (hits) return i + (size_t)__builtin_ctz(hits);
+        i += 16;
+    }
+#endif
+    while (i < n && p[i] != '<' && p[i] != '>' && p[i] != '&' && p[i] != '"' && p[i] != '\'') i++;
+    return i;
+}
 #endif

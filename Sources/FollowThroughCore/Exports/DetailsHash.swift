@@ -7,7 +7,8 @@ enum DetailsHash {
         return finish(h)
     }
 
-    /// Folds the field and its length in, eight bytes at a time.
+    /// Folds the field and its length in, eight bytes at a time; a last partial word is the field's last eight
+    /// bytes (overlapping the word before), so no byte is read one at a time unless the field is under 8 bytes.
     @inline(__always)
     static func mix(_ h: inout UInt64, _ bytes: UnsafeRawBufferPointer) {
         var i = 0
@@ -18,7 +19,15 @@ enum DetailsHash {
             i += 8
         }
         var tail: UInt64 = 0
-        while i < n { tail = tail << 8 | UInt64(bytes[i]); i += 1 }
+        if i < n {
+            if n >= 8 {
+                tail = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail = UInt64(bytes.loadUnaligned(as: UInt32.self)) << 32 | UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            } else {
+                while i < n { tail = tail << 8 | UInt64(bytes[i]); i += 1 }
+            }
+        }
         h = (h ^ tail ^ UInt64(n) << 56) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 31
     }

@@ -5,6 +5,7 @@ public struct ExportRow {
     public var line: Int { row.line }
 
     /// Raw bytes of a canonical column (by its index in `ExportKind.columns`), spaces trimmed.
+    @inline(__always)
     public func bytes(_ column: Int) -> UnsafeRawBufferPointer {
         let p = positions[column]
         guard p >= 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }

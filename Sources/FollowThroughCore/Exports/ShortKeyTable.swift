@@ -224,13 +224,26 @@ struct ShortKeyTable: Sendable {
 
     /// The key's bytes in two words, its length in the top byte of the second (never 0 for a non-empty key);
     /// nil when longer than 15 bytes, empty, or not all ASCII.
+    /// The bytes are read as overlapping words (no copy through memory: a `memcpy` call per key cost more than the rest).
     @inline(__always)
     private static func pack(_ key: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
-        guard key.count <= 15, key.count > 0 else { return nil }
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: key.baseAddress!, byteCount: key.count) }
-        guard (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
-        return (UInt64(littleEndian: words.0), UInt64(littleEndian: words.1) | UInt64(key.count) << 56)
+        let n = key.count
+        guard n <= 15, n > 0, let p = key.baseAddress else { return nil }
+        @inline(__always) func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        @inline(__always) func half(_ offset: Int) -> UInt64 {
+            UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        }
+        var a: UInt64 = 0, b: UInt64 = 0
+        if n >= 8 {
+            a = word(0)
+            if n > 8 { b = word(n - 8) >> UInt64(8 * (16 - n)) }  // bytes 8..<n, from the last eight
+        } else if n >= 4 {
+            a = half(0) | half(n - 4) << UInt64(8 * (n - 4))  // the two halves overlap by 8 - n bytes, which agree
+        } else {
+            for i in 0..<n { a |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << UInt64(8 * i) }
+        }
+        guard (a | b) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        return (a, b | UInt64(n) << 56)
     }
 
     @inline(__always)

@@ -10,21 +10,40 @@ public struct MIMEMessage: Sendable, Equatable {
     public var messageID: String
     /// Extra headers such as `X-FollowThrough-Kind`; names must be printable ASCII without ':'.
     public var extraHeaders: [(name: String, value: String)]
-    public var textBody: String
-    public var htmlBody: String
+    /// The bodies as UTF-8 bytes, as rendered (rendering writes bytes; a `String` of them would be validated again).
+    public var textUTF8: [UInt8]
+    public var htmlUTF8: [UInt8]
+
+    public var textBody: String {
+        get { String(decoding: textUTF8, as: UTF8.self) }
+        set { textUTF8 = Array(newValue.utf8) }
+    }
+
+    public var htmlBody: String {
+        get { String(decoding: htmlUTF8, as: UTF8.self) }
+        set { htmlUTF8 = Array(newValue.utf8) }
+    }
 
     public init(from: MailAddress, to: [MailAddress], subject: String, date: Int64, utcOffsetSeconds: Int,
                 messageID: String, extraHeaders: [(name: String, value: String)] = [], textBody: String, htmlBody: String) {
-        self.from = from; self.to = to; self.subject = subject; self.date = date
-        self.utcOffsetSeconds = utcOffsetSeconds; self.messageID = messageID
-        self.extraHeaders = extraHeaders; self.textBody = textBody; self.htmlBody = htmlBody
+        self.init(from: from, to: to, subject: subject, date: date, utcOffsetSeconds: utcOffsetSeconds, messageID: messageID,
+                  extraHeaders: extraHeaders, textUTF8: Array(textBody.utf8), htmlUTF8: Array(htmlBody.utf8))
     }
 
+    /// As `init(…textBody:htmlBody:)`, with bodies already in UTF-8 (valid UTF-8: rendered from `String`s).
+    public init(from: MailAddress, to: [MailAddress], subject: String, date: Int64, utcOffsetSeconds: Int,
+                messageID: String, extraHeaders: [(name: String, value: String)] = [], textUTF8: [UInt8], htmlUTF8: [UInt8]) {
+        self.from = from; self.to = to; self.subject = subject; self.date = date
+        self.utcOffsetSeconds = utcOffsetSeconds; self.messageID = messageID
+        self.extraHeaders = extraHeaders; self.textUTF8 = textUTF8; self.htmlUTF8 = htmlUTF8
+    }
+
+    /// Equal when every field is, the bodies byte for byte (what `serialized()` writes).
     public static func == (a: MIMEMessage, b: MIMEMessage) -> Bool {
         a.from == b.from && a.to == b.to && a.subject == b.subject && a.date == b.date
             && a.utcOffsetSeconds == b.utcOffsetSeconds && a.messageID == b.messageID
             && a.extraHeaders.elementsEqual(b.extraHeaders, by: { $0 == $1 })
-            && a.textBody == b.textBody && a.htmlBody == b.htmlBody
+            && a.textUTF8 == b.textUTF8 && a.htmlUTF8 == b.htmlUTF8
     }
 
     /// The message as bytes: CRLF line endings, no line over 998 octets, UTF-8 bodies in
@@ -66,11 +85,12 @@ public struct MIMEMessage: Sendable, Equatable {
 
         // Bytes from the start: the bodies are encoded straight into the message, with no String in between.
         var out: [UInt8] = []
-        out.reserveCapacity(textBody.utf8.count + htmlBody.utf8.count + (textBody.utf8.count + htmlBody.utf8.count) / 4 + 2048)
+        let bodyBytes = textUTF8.count + htmlUTF8.count
+        out.reserveCapacity(bodyBytes + bodyBytes / 4 + 2048)
         out += (headers.joined(separator: crlf) + crlf + crlf).utf8
-        for (type, body) in [("text/plain", textBody), ("text/html", htmlBody)] {
+        for (type, body) in [("text/plain", textUTF8), ("text/html", htmlUTF8)] {
             out += "--\(boundary)\(crlf)Content-Type: \(type); charset=utf-8\(crlf)Content-Transfer-Encoding: quoted-printable\(crlf)\(crlf)".utf8
-            QuotedPrintable.encode(body, into: &out)
+            body.withUnsafeBufferPointer { QuotedPrintable.encode($0, into: &out) }
             out += crlf.utf8
         }
         out += "--\(boundary)--\(crlf)".utf8

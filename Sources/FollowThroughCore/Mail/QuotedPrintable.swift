@@ -1,3 +1,5 @@
+import CByteMarks
+
 /// Quoted-printable (RFC 2045 §6.7) for UTF-8 text bodies.
 public enum QuotedPrintable {
     /// Longest encoded line, soft-break `=` included.
@@ -53,25 +55,6 @@ public enum QuotedPrintable {
 
     private static let hex = Array("0123456789ABCDEF".utf8)
 
-    /// Whether all eight bytes are printable ASCII or a space, and none is `=` (SWAR: a byte's high bit flags it).
-    @inline(__always)
-    static func isPlain(_ x: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let below = (x &- ones &* 0x20) & ~x            // a byte < 0x20 (or ≥ 0x80, caught by `x` below)
-        let above = x &+ ones &* (0x7F - 0x7E)          // a byte > 0x7E sets its high bit
-        let eq = x ^ (ones &* 0x3D)
-        let equals = (eq &- ones) & ~eq                 // a byte == `=`
-        return (below | above | x | equals) & highs == 0
-    }
-
-    /// Whether one of the eight bytes is a CR or an LF.
-    @inline(__always)
-    static func hasLineBreak(_ x: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let lf = x ^ (ones &* 0x0A), cr = x ^ (ones &* 0x0D)
-        return ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs != 0
-    }
-
     /// Encodes into `out` (room for the worst case); returns how many bytes were written.
     private static func encode(_ input: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         mustEscape.withUnsafeBufferPointer { mustEscape in
@@ -83,21 +66,22 @@ public enum QuotedPrintable {
                 var lineLength = 0
                 while true {
                     // The hard line [i, end): up to the next CR or LF.
-                    var end = i
-                    while end + 8 <= n, !hasLineBreak(UnsafeRawPointer(p + end).loadUnaligned(as: UInt64.self)) { end += 8 }
-                    while end < n, p[end] != 0x0D, p[end] != 0x0A { end += 1 }
+                    let end = i + ft_line_break_index(p + i, n - i)
                     lineLength = 0
                     var j = i
                     while j < end {
-                        // Eight plain bytes mid-line, none the line's last, with room before a soft break: one store.
-                        if lineLength != 0, lineLength + 8 < maxLineLength - 1, j + 8 < end {
-                            let word = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
-                            if isPlain(word) {
-                                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
-                                o += 8
-                                lineLength += 8
-                                j += 8
-                                continue
+                        // Plain bytes mid-line, none the line's last, as many as fit before a soft break: one copy.
+                        if lineLength != 0 {
+                            let room = min(maxLineLength - 1 - lineLength, end - 1 - j)
+                            if room > 0 {
+                                let run = ft_qp_plain_run(p + j, room)
+                                if run > 0 {
+                                    (out + o).initialize(from: p + j, count: run)
+                                    o += run
+                                    lineLength += run
+                                    j += run
+                                    continue
+                                }
                             }
                         }
                         let b = p[j]

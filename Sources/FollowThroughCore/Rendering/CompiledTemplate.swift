@@ -48,13 +48,16 @@ struct CompiledTemplate: Sendable {
     }
 
     /// Renders `context` as swift-mustache would render `context.plain`.
-    func render(_ context: TemplateContext) -> String {
+    func render(_ context: TemplateContext) -> String { String(decoding: renderUTF8(context), as: UTF8.self) }
+
+    /// `render(_:)`'s text as UTF-8 bytes (valid: every piece comes from a `String`).
+    func renderUTF8(_ context: TemplateContext) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         var stack: [TemplateValue] = [.object(context)]
         // swift-mustache starts in HTML; our templates set their content type first thing anyway.
         Self.render(nodes, &stack, .html, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// How a variable's text is escaped: `FastHTMLContentType` straight into the bytes, any other content type

@@ -139,13 +139,13 @@ public struct MessageComposer: Sendable {
     }
 
     func message(_ kind: MessageKind, _ recipientID: String, _ to: MailAddress, _ context: TemplateContext) -> ComposedMessage {
-        let rendered = templates.render(kind, context)
+        let rendered = templates.renderUTF8(kind, context)
         let idKind = resendGeneration == 0 ? kind.rawValue : "\(kind.rawValue)#resend-\(resendGeneration)"
         let id = MessageIDGenerator.make(asOf: contexts.asOf.description, kind: idKind,
                                          recipient: to.address, domain: String(from.domain))
         let mime = MIMEMessage(from: from, to: [to], subject: rendered.subject, date: date, utcOffsetSeconds: utcOffsetSeconds,
                                messageID: id, extraHeaders: [("X-FollowThrough-Kind", kind.rawValue)],
-                               textBody: rendered.text, htmlBody: rendered.html)
+                               textUTF8: rendered.text, htmlUTF8: rendered.html)
         return ComposedMessage(kind: kind, recipientID: recipientID, recipient: to, mime: mime, data: mime.serialized())
     }
 }

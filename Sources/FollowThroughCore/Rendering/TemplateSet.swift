@@ -45,6 +45,10 @@ public struct TemplateSet: Sendable {
         func render(_ context: TemplateContext) -> String {
             compiled?.render(context) ?? parsed.render(context.plain)
         }
+
+        func renderUTF8(_ context: TemplateContext) -> [UInt8] {
+            compiled?.renderUTF8(context) ?? Array(parsed.render(context.plain).utf8)
+        }
     }
 
     static let textPragma = "{{% CONTENT_TYPE: TEXT}}"
@@ -112,6 +116,12 @@ public struct TemplateSet: Sendable {
     public func render(_ kind: MessageKind, _ context: TemplateContext) -> (subject: String, text: String, html: String) {
         let trio = templates[kind]!
         return (Self.oneLine(trio.subject.render(context)), trio.text.render(context), trio.html.render(context))
+    }
+
+    /// As `render(_:_:)`, the bodies as UTF-8 bytes (what a message is made of).
+    public func renderUTF8(_ kind: MessageKind, _ context: TemplateContext) -> (subject: String, text: [UInt8], html: [UInt8]) {
+        let trio = templates[kind]!
+        return (Self.oneLine(trio.subject.render(context)), trio.text.renderUTF8(context), trio.html.renderUTF8(context))
     }
 
     /// Renders plain values (`String`, `Int`, `Bool`, lists and dictionaries of them) as swift-mustache

@@ -82,6 +82,9 @@ import Testing
             let fast = bytes.withUnsafeMutableBytes { DateParser.canonical(UnsafeRawBufferPointer($0)) }
             #expect(utc.parse(text) == parsed, "\(text)")
             #expect(fast == parsed, "\(text)")
+            // The check without a value decides every text of the fast path's forms exactly as it does.
+            let checked = bytes.withUnsafeMutableBytes { DateParser.canonicalIsValid(UnsafeRawBufferPointer($0)) }
+            if let checked { #expect(checked == (fast != nil), "\(text)") } else { #expect(fast == nil, "\(text)") }
             #expect(bytes.withUnsafeMutableBytes { utc.isDate(UnsafeRawBufferPointer($0)) } == (parsed != nil), "\(text)")
             if parsed != nil { accepted += 1 }
         }

@@ -25,6 +25,28 @@ import Testing
         #expect(table["missing"] == nil && table[""] == nil)
     }
 
+    /// Keys of every length a slot packs (and one past it), differing only in one byte anywhere: each is its own key,
+    /// found again, and handed back byte for byte.
+    @Test func everyShortLengthPacksToItsOwnKey() {
+        var table = ShortKeyTable()
+        var keys: [String] = []
+        for length in 1...16 {
+            for position in 0..<length {
+                for letter in ["a", "b"] {
+                    var chars = Array(repeating: Character("x"), count: length)
+                    chars[position] = Character(letter)
+                    keys.append(String(chars))
+                }
+            }
+        }
+        keys = Array(Set(keys)).sorted()
+        for (i, key) in keys.enumerated() { #expect(table.insertIfAbsent(key, UInt64(i)) == nil, "\(key)") }
+        for (i, key) in keys.enumerated() { #expect(table[key] == UInt64(i), "\(key)") }
+        var seen: [String: UInt64] = [:]
+        table.forEach { bytes, value in seen[String(decoding: bytes, as: UTF8.self)] = value }
+        #expect(seen == Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, UInt64($0)) }))
+    }
+
     @Test func canonicallyEquivalentKeysAreOneKey() {
         var table = ShortKeyTable()
         #expect(table.insertIfAbsent("\u{212A}1", 1) == nil)  // KELVIN SIGN + 1, NFC: "K1"

@@ -61,7 +61,10 @@ enum ReferenceQuotedPrintable {
     @Test func givesTheReferenceBytesOnRandomInput() {
         var rng = SplitMix64(seed: 0xC0FFEE)
         let pieces: [[UInt8]] = [[0x61], [0x20], [0x09], [0x3D], [0x2E], Array("From ".utf8), Array("Fro".utf8), [0x0A], [0x0D],
-                                 [0x0D, 0x0A], [0xC3, 0xA9], [0xF0, 0x9F, 0x98, 0x80], [0x00], [0x7F], [0x7E], [0x46]]
+                                 [0x0D, 0x0A], [0xC3, 0xA9], [0xF0, 0x9F, 0x98, 0x80], [0x00], [0x7F], [0x7E], [0x46],
+                                 // Runs of plain bytes that the encoder copies whole, up to and past a soft break.
+                                 Array(String(repeating: "x", count: 40).utf8), Array(String(repeating: "y", count: 74).utf8),
+                                 Array("<p style=\"margin:0\">".utf8)]
         for round in 0..<2000 {
             let length = Int(rng.next() % (round % 10 == 0 ? 2000 : 200))
             var input: [UInt8] = []

@@ -117,26 +117,4 @@ struct MailQuotedPrintableTests {
             #expect(decodeQuotedPrintable(encoded) == Array(normalisedCRLF(s).utf8), "\(s.debugDescription)")
         }
     }
-
-    /// The eight-at-a-time copy takes a word exactly when each of its bytes would be copied as it is.
-    @Test func eightBytesArePlainExactlyWhenEachByteIs() {
-        var rng = SplitMix64(seed: 0x0A7E)
-        let edges: [UInt8] = [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x21, 0x3C, 0x3D, 0x3E, 0x41, 0x7E, 0x7F, 0x80, 0xC3, 0xFF]
-        for round in 0..<20_000 {
-            let bytes = (0..<8).map { _ in round % 2 == 0 ? edges[Int(rng.next() % UInt64(edges.count))] : UInt8(0x20 + rng.next() % 0x5F) }
-            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-            #expect(QuotedPrintable.isPlain(word) == bytes.allSatisfy { (0x20...0x7E).contains($0) && $0 != 0x3D }, "\(bytes)")
-        }
-    }
-
-    /// The eight-at-a-time search for the end of a line sees a CR or an LF wherever it is in the word.
-    @Test func eightBytesHoldALineBreakExactlyWhenOneIs() {
-        var rng = SplitMix64(seed: 0x0D0A)
-        let edges: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x1A, 0x8A, 0x8D, 0xFF, 0x41]
-        for _ in 0..<20_000 {
-            let bytes = (0..<8).map { _ in edges[Int(rng.next() % UInt64(edges.count))] }
-            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-            #expect(QuotedPrintable.hasLineBreak(word) == bytes.contains { $0 == 0x0A || $0 == 0x0D }, "\(bytes)")
-        }
-    }
 }
