@@ -15,8 +15,10 @@ int ft_syncfs(int fd) {
 #endif
 }
 
-void ft_single_malloc_arena(void) {
+void ft_limit_malloc_arenas(int count) {
 #ifdef __GLIBC__
-    mallopt(M_ARENA_MAX, 1);
+    mallopt(M_ARENA_MAX, count);
+#else
+    (void)count;
 #endif
 }

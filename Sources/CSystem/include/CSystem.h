@@ -3,6 +3,6 @@
 // System calls Swift's Glibc module does not import (GNU extensions).
 // Flushes the file system holding `fd` to disk: one journal commit for a whole batch of files.
 int ft_syncfs(int fd);
-// Makes every thread allocate from one malloc arena (glibc's M_ARENA_MAX); no-op elsewhere.
-void ft_single_malloc_arena(void);
+// Makes the threads share at most `count` malloc arenas (glibc's M_ARENA_MAX); no-op elsewhere.
+void ft_limit_malloc_arenas(int count);
 #endif

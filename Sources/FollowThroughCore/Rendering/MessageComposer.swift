@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// A message ready to serialise, with who it is for.
 public struct ComposedMessage: Sendable, Equatable {
@@ -52,8 +53,8 @@ public struct MessageComposer: Sendable {
     }
 
     /// The plan's messages a batch of at most `batchSize` at a time, in plan order, each batch handed to `each` while
-    /// the next is rendered (so at most two batches of bodies are in memory); returns the people who could not be
-    /// addressed. The batches, put together, are what `compose(_:)` returns.
+    /// the next is rendered (`RenderPipeline`: so at most two batches of bodies are in memory); returns the people who
+    /// could not be addressed. The batches, put together, are what `compose(_:)` returns.
     public func compose(_ plan: Plan, batchSize: Int, _ each: ([ComposedMessage]) throws -> Void) rethrows -> [String] {
         try compose(plan, batchSize: batchSize, concurrently: true, each)
     }
@@ -61,31 +62,28 @@ public struct MessageComposer: Sendable {
     func compose(_ plan: Plan, batchSize: Int, concurrently: Bool, _ each: ([ComposedMessage]) throws -> Void) rethrows -> [String] {
         let summaries = plan.summaries.count, digests = plan.digests.count
         let count = summaries + digests + plan.leadUpdates.count
-        let render: @Sendable (Range<Int>) -> [Outcome] = { [self] range in
-            concurrently
-                ? concurrentMap(range.count) { outcome(plan, range.lowerBound + $0, summaries: summaries, digests: digests) }
-                : range.map { outcome(plan, $0, summaries: summaries, digests: digests) }
-        }
-        func batch(after start: Int) -> Range<Int>? {
-            start < count ? start..<(count - start > batchSize ? start + batchSize : count) : nil
-        }
+        let workers = concurrently ? ProcessInfo.processInfo.activeProcessorCount : 0
+        // Rendered on every core while batches are handed over, at most a batch ahead of the one being handed over.
+        let pipeline = workers > 0 && count > 1
+            ? RenderPipeline(count: count, window: min(batchSize, count), workers: workers) { [self] in
+                outcome(plan, $0, summaries: summaries, digests: digests)
+            }
+            : nil
+        defer { pipeline?.finish() }
         var problems: [String] = []
-        var current = batch(after: 0)
-        var outcomes = current.map(render) ?? []
-        while let range = current {
-            // The next batch renders on the other cores while this one is handed over (stored, at night).
-            current = batch(after: range.upperBound)
-            let next = current.map { range in concurrently ? RenderAhead(range, render) : RenderAhead(done: render(range)) }
-            defer { outcomes = next?.wait() ?? [] }
+        var start = 0
+        while start < count {
+            let end = count - start > batchSize ? start + batchSize : count
             var messages: [ComposedMessage] = []
-            messages.reserveCapacity(range.count)
-            for outcome in outcomes {
-                switch outcome {
+            messages.reserveCapacity(end - start)
+            for index in start..<end {
+                switch pipeline?.take(index) ?? outcome(plan, index, summaries: summaries, digests: digests) {
                 case .message(let m): messages.append(m)
                 case .problem(let p): problems.append(p)
                 }
             }
             if !messages.isEmpty { try each(messages) }
+            start = end
         }
         return problems
     }
@@ -159,30 +157,6 @@ func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T)
             slots.base.advanced(by: i).initialize(to: transform(i))
         }
         initialized = count
-    }
-}
-
-/// A batch of outcomes rendered in the background (`wait()` gives them), or given already rendered.
-private final class RenderAhead: @unchecked Sendable {
-    private var outcomes: [MessageComposer.Outcome] = []
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ range: Range<Int>, _ render: @escaping @Sendable (Range<Int>) -> [MessageComposer.Outcome]) {
-        DispatchQueue.global().async { [self] in
-            outcomes = render(range)
-            done.signal()
-        }
-    }
-
-    init(done outcomes: [MessageComposer.Outcome]) {
-        self.outcomes = outcomes
-        done.signal()
-    }
-
-    /// The outcomes, once rendered (each `RenderAhead` is waited for once: the `defer` in `compose`).
-    func wait() -> [MessageComposer.Outcome] {
-        done.wait()
-        return outcomes
     }
 }
 

@@ -39,8 +39,8 @@ public struct NightlyJob: Sendable {
     /// their bodies (~40 KB each at 1M work orders) cost little memory.
     static let renderBatchSize = 32
 
-    /// One malloc arena for the whole process (call first thing): see `Run.run()`.
-    public static func useOneMallocArena() { ft_single_malloc_arena() }
+    /// At most two malloc arenas for the whole process (call first thing): see `Run.run()`.
+    public static func limitMallocArenas() { ft_limit_malloc_arenas(2) }
 
     /// The run: lock, load, outbox step (render and store in one transaction), deliver recording each outcome, finish.
     public func run(_ request: RunRequest) -> ExitStatus {
