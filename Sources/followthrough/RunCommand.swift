@@ -27,9 +27,9 @@ struct Run: ParsableCommand {
     var summaryJSON: String?
 
     func run() throws {
-        // Two malloc arenas, not one per thread: the reading threads' memory is handed to the main thread when their
-        // parts merge, and what they freed in arenas of their own stayed mapped (~6 MB of peak at 1M work orders).
-        // Not one: the threads then queued on its lock (~12% more CPU at 1M, in reading and rendering alike).
+        // One malloc arena while reading: the reading threads' memory is handed to the main thread when their parts
+        // merge, and what they freed in arenas of their own stayed mapped (~10 MB of peak at 1M work orders, ~24 MB at
+        // 5M over 15 years). The outbox step allows a second, for the rendering threads (see `NightlyJob.run`).
         NightlyJob.limitMallocArenas()
         let job = NightlyJob(environment: .live, logger: common.logger(), hooks: .fromEnvironment())
         let status = job.run(RunRequest(configPath: common.config, asOf: asOf, outbox: outbox, dryRun: dryRun, planOut: planOut,
