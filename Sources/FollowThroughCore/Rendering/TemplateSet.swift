@@ -46,6 +46,7 @@ public struct TemplateSet: Sendable {
             compiled?.render(context) ?? parsed.render(context.plain)
         }
 
+        /// As `render(_:)`, as UTF-8 bytes.
         func renderUTF8(_ context: TemplateContext) -> [UInt8] {
             compiled?.renderUTF8(context) ?? Array(parsed.render(context.plain).utf8)
         }
@@ -114,8 +115,8 @@ public struct TemplateSet: Sendable {
 
     /// Renders one kind's subject (on one line), text body and HTML body.
     public func render(_ kind: MessageKind, _ context: TemplateContext) -> (subject: String, text: String, html: String) {
-        let trio = templates[kind]!
-        return (Self.oneLine(trio.subject.render(context)), trio.text.render(context), trio.html.render(context))
+        let rendered = renderUTF8(kind, context)
+        return (rendered.subject, String(decoding: rendered.text, as: UTF8.self), String(decoding: rendered.html, as: UTF8.self))
     }
 
     /// As `render(_:_:)`, the bodies as UTF-8 bytes (what a message is made of).

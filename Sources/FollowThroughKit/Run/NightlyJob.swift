@@ -39,8 +39,9 @@ public struct NightlyJob: Sendable {
     /// their bodies (~40 KB each at 1M work orders) cost little memory.
     static let renderBatchSize = 32
 
-    /// One malloc arena while the exports are read (call first thing): see `Run.run()`; the outbox step allows a second.
-    public static func limitMallocArenas() { ft_limit_malloc_arenas(1) }
+    /// At most `count` malloc arenas from now on: one while the exports are read (the command line sets it first
+    /// thing, see `Run.run()`), two from the outbox step on (`run`).
+    public static func limitMallocArenas(to count: Int) { ft_limit_malloc_arenas(Int32(count)) }
 
     /// The run: lock, load, outbox step (render and store in one transaction), deliver recording each outcome, finish.
     public func run(_ request: RunRequest) -> ExitStatus {
@@ -108,7 +109,7 @@ public struct NightlyJob: Sendable {
         // The rendering threads, started from here on, may take a malloc arena of their own: on the one the reading
         // shared they queued on its lock (~12% more CPU at 1M); before now, a second arena kept what the reading
         // threads freed at the merge from being used again (+24 MB of peak at 5M work orders over 15 years).
-        ft_limit_malloc_arenas(2)
+        Self.limitMallocArenas(to: 2)
         let runID: Int64
         let outbox: OutboxPreparation
         let problems = LockedList<String>()
