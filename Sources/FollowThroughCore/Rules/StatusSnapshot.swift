@@ -33,6 +33,15 @@ public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
         table.withValue(id, initial: status.code) { value, _ in value = status.code }
     }
 
+    /// Every id with the status to record for it (as bytes and `TrackedStatus.code`), in a deterministic order: what
+    /// the state keeps.
+    func forEachEntry(_ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) rethrows {
+        try table.forEach { id, code in try body(id, code) }
+    }
+
+    /// Makes room for `count` ids in all (a snapshot read back from the state knows its size).
+    mutating func reserveCapacity(_ count: Int) { table.reserveCapacity(count) }
+
     /// Every id with its status, in a deterministic order.
     public func forEach(_ body: (String, TrackedStatus) throws -> Void) rethrows {
         try table.forEach { id, code in try body(String(decoding: id, as: UTF8.self), TrackedStatus(code: code) ?? .open) }
