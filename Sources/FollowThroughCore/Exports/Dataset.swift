@@ -4,7 +4,8 @@ public struct Dataset: Sendable {
     public var sites: SiteDirectory
     /// Work orders with status `scheduled`.
     public var scheduledVisits: [WorkOrder]
-    /// Recommendation ids carried out by a completed work order.
+    /// The open or quoted recommendations a completed work order carried out (so no longer open). Others it did are
+    /// tracked as `resolved` in `statuses`; ids of no recommendation count for nothing.
     public var resolvedIDs: Set<String>
     /// The recommendations held in full: all of them, or, when the builder was given the previous statuses, those whose
     /// status may have moved (see `DatasetBuilder.previousStatuses`) and the pending ones unless the builder keeps

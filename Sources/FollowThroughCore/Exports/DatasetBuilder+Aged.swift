@@ -1,16 +1,4 @@
 extension DatasetBuilder {
-    /// Per aged key, whether a completed work order did it: the resolved ids (thousands) are looked up, not the keys.
-    func agedResolved(_ aged: AgedPending, _ resolved: ShortKeyTable) -> [Bool] {
-        var flags = [Bool](repeating: false, count: aged.count)
-        guard !flags.isEmpty else { return flags }
-        resolved.forEach { id, _ in
-            if let value = recommendationLines[id], let position = aged.position(ofLine: Int(value >> 8)) {
-                flags[position] = true
-            }
-        }
-        return flags
-    }
-
     /// The checks `checkPending` makes, for the aged keys not resolved: their site, and who recommended (the row's,
     /// else its work order's technician) and owns them; in line order, at most `maxListedIssues`.
     func checkAged(_ aged: AgedPending, technicians: WorkOrderTechnicians, sites: SiteDirectory, people: ShortKeyTable) -> [DataIssue] {

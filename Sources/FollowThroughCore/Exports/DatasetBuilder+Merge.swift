@@ -10,6 +10,9 @@ extension DatasetBuilder {
             later.workOrderTechnicians = workOrderTechnicians
             later.workOrderTechnicians.zeroValues()
             later.recordsOnlyNeededTechnicians = true
+            // The recommendations, read: shared (neither part adds to them), each part marking those done in its own marks.
+            later.recommendationLines = recommendationLines
+            later.resolvedMarks = KeyMarks(over: recommendationLines)
         }
         later.maxListedIssues = maxListedIssues
         later.visitWindow = visitWindow
@@ -35,13 +38,16 @@ extension DatasetBuilder {
         // Each table taken in below is sized first: its keys come in slot order, and a table smaller than theirs would
         // give them all the same few home slots (runs probed again at every insert).
         var dropped = Set<String>(), droppedLines = Set<Int>()
-        recommendationLines.reserveCapacity(recommendationLines.count + later.recommendationLines.count)
-        later.recommendationLines.forEach { id, value in
-            if let first = recommendationLines.insertIfAbsent(id, value) {
-                let text = String(decoding: id, as: UTF8.self)
-                dropped.insert(text)
-                droppedLines.insert(Int(value >> 8))
-                duplicate(.recommendations, Int(value >> 8), Self.duplicate(.recommendations, text, first: Int(first >> 8)))
+        // Parts of the work orders share the recommendations read before them: nothing to take in then.
+        if !recommendationLines.hasSameSlots(as: later.recommendationLines) {
+            recommendationLines.reserveCapacity(recommendationLines.count + later.recommendationLines.count)
+            later.recommendationLines.forEach { id, value in
+                if let first = recommendationLines.insertIfAbsent(id, value) {
+                    let text = String(decoding: id, as: UTF8.self)
+                    dropped.insert(text)
+                    droppedLines.insert(Int(value >> 8))
+                    duplicate(.recommendations, Int(value >> 8), Self.duplicate(.recommendations, text, first: Int(first >> 8)))
+                }
             }
         }
         // Positions in `recommendations` move by what this part holds, for the later part's kept records that stay.
@@ -75,6 +81,7 @@ extension DatasetBuilder {
         }
         resolved.reserveCapacity(resolved.count + later.resolved.count)
         later.resolved.forEach { id, _ in _ = resolved.insertIfAbsent(id, 0) }
+        if let theirs = later.resolvedMarks { resolvedMarks?.formUnion(theirs) }
 
         // Technicians of work orders: the earlier row wins; the later builder's technician numbers are its own.
         let technicians = later.technicianNames.map { name in

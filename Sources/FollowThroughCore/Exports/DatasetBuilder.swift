@@ -32,8 +32,12 @@ public struct DatasetBuilder: Sendable {
     /// Recommendation ids seen: their first line and the export's status (`line << 8 | TrackedStatus.code`); at
     /// `build()` it becomes the dataset's `statuses`.
     var recommendationLines = ShortKeyTable()
-    /// Ids of recommendations a completed work order did (its `resolves`); at `build()` the dataset's `resolvedIDs`.
+    /// Ids a completed work order did (its `resolves`), when read before the recommendations (small inputs, tests).
     var resolved = ShortKeyTable()
+    /// Once the recommendations are read (`recordOnlyNeededTechnicians()`): the recommendations a completed work order
+    /// did, marked beside `recommendationLines` (a bit each, not a table of ids: years of history name hundreds of
+    /// thousands, and only those of recommendations in the export count).
+    var resolvedMarks: KeyMarks?
     /// The id of each row left out as a duplicate, by line (a later part reads one file: see `merge(later:)`).
     var duplicateLines: [Int: String] = [:]
     /// Work orders named (with no `recommended_by`) by a `later` recommendation: their technicians may be needed.
@@ -101,6 +105,7 @@ public struct DatasetBuilder: Sendable {
         }
         workOrderTechnicians = wanted
         recordsOnlyNeededTechnicians = true
+        resolvedMarks = KeyMarks(over: recommendationLines)
     }
 
     public mutating func add(_ workOrder: WorkOrder) {
@@ -121,7 +126,9 @@ public struct DatasetBuilder: Sendable {
             return addVisit(visit)
         }
         remember(workOrder.id, line: workOrder.line, technician: workOrder.technicianID)
-        if workOrder.status == .completed { for id in workOrder.resolves { _ = resolved.insertIfAbsent(id, 0) } }
+        if workOrder.status == .completed {
+            for var id in workOrder.resolves { id.withUTF8 { addResolved(id: UnsafeRawBufferPointer($0)) } }
+        }
     }
 
     /// A completed or cancelled work order row, already validated: only its id, technician, site details and
@@ -136,13 +143,13 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
-    /// The ids of a completed work order's `resolves` (`;`-separated, spaces around each trimmed) into `resolved`.
+    /// The ids of a completed work order's `resolves` (`;`-separated, spaces around each trimmed), each to `addResolved(id:)`.
     /// ASCII lists are split as bytes; others as `String`s, as `RecordDecoder.workOrder(_:)` splits them.
     mutating func addResolved(_ list: UnsafeRawBufferPointer) {
         guard list.allSatisfy({ $0 < 0x80 }) else {
             for part in String(decoding: list, as: UTF8.self).split(separator: ";") {
-                let id = String(part).trimmingSpaces
-                if !id.isEmpty { _ = resolved.insertIfAbsent(id, 0) }
+                var id = String(part).trimmingSpaces
+                if !id.isEmpty { id.withUTF8 { addResolved(id: UnsafeRawBufferPointer($0)) } }
             }
             return
         }
@@ -152,9 +159,27 @@ public struct DatasetBuilder: Sendable {
             var (from, to) = (start, end)
             while from < to, isSpace(list[from]) { from += 1 }
             while to > from, isSpace(list[to - 1]) { to -= 1 }
-            if to > from { _ = resolved.insertIfAbsent(UnsafeRawBufferPointer(rebasing: list[from..<to]), 0) }
+            if to > from { addResolved(id: UnsafeRawBufferPointer(rebasing: list[from..<to])) }
             start = end + 1
         }
+    }
+
+    /// One id a completed work order did: marked when the recommendations were read first (ids of no recommendation
+    /// then count for nothing), else remembered until they are.
+    @inline(__always)
+    mutating func addResolved(id: UnsafeRawBufferPointer) {
+        if resolvedMarks != nil {
+            resolvedMarks!.mark(id, in: recommendationLines)
+        } else {
+            _ = resolved.insertIfAbsent(id, 0)
+        }
+    }
+
+    /// Calls `body` with each recommendation a completed work order did, and its value in `recommendationLines` (an
+    /// id may come twice).
+    func forEachResolved(_ body: (UnsafeRawBufferPointer, UInt64) -> Void) {
+        resolvedMarks?.forEachMarked(in: recommendationLines, body)
+        resolved.forEach { id, _ in if let value = recommendationLines[id] { body(id, value) } }
     }
 
     /// Records a work order's technician when a recommendation may need it (the first row with the id wins).
@@ -255,6 +280,7 @@ public struct DatasetBuilder: Sendable {
 
     /// Records the recommendation's id with its line and status; false (and a rejection) when the id was seen before.
     private mutating func firstRow(_ id: String, line: Int, status: RecommendationStatus, later: Bool) -> Bool {
+        precondition(resolvedMarks == nil, "recommendations are read before the work orders that name their technicians")
         let code = TrackedStatus(status).code | (later ? Self.laterFlag : 0)
         guard let first = recommendationLines.insertIfAbsent(id, UInt64(line) << 8 | code) else { return true }
         duplicateLines[line] = id
@@ -283,7 +309,8 @@ public struct DatasetBuilder: Sendable {
     /// builder take, from a second read of the recommendations file, only those (rows are not counted again).
     public mutating func beginRevisit() -> Bool {
         guard let previous = previousStatuses else { return false }
-        let resolved = self.resolved
+        var resolved = ShortKeyTable()
+        forEachResolved { id, value in if value & Self.laterFlag != 0 { _ = resolved.insertIfAbsent(id, 0) } }
         var moved = ShortKeyTable()
         recommendationLines.forEach { id, value in
             guard value & Self.laterFlag != 0 else { return }
@@ -329,16 +356,29 @@ public struct DatasetBuilder: Sendable {
 
     /// Every recommendation's tracked status: the export's, or `resolved` when a completed work order did it (unless
     /// the export says completed). Turns the id table into the snapshot in place (the lines are no longer needed);
-    /// looks up the resolved ids (thousands), not every recommendation (hundreds of thousands).
-    private mutating func trackedStatuses(resolved: ShortKeyTable) -> StatusSnapshot {
+    /// visits the resolved ones (thousands), not every recommendation (hundreds of thousands).
+    private mutating func trackedStatuses() -> StatusSnapshot {
         let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
         var table = recommendationLines
         recommendationLines = ShortKeyTable()
         table.mapValues { $0 & 0x7F }
+        resolvedMarks?.update(&table) { code in code == completed ? code : resolvedCode }
         resolved.forEach { id, _ in
             if let code = table[id], code != completed { table.updateExisting(id, to: resolvedCode) }
         }
         return StatusSnapshot(codes: table)
+    }
+
+    /// The open or quoted recommendations a completed work order did (they are not open), and which of `aged` they are.
+    private func resolvedPending(_ aged: AgedPending) -> (ids: ShortKeyTable, aged: [Bool]) {
+        var ids = ShortKeyTable()
+        var agedFlags = [Bool](repeating: false, count: aged.count)
+        let open = TrackedStatus.open.code, quoted = TrackedStatus.quoted.code
+        forEachResolved { id, value in
+            guard value & 0x7F == open || value & 0x7F == quoted, ids.insertIfAbsent(id, 0) == nil else { return }
+            if !agedFlags.isEmpty, let position = aged.position(ofLine: Int(value >> 8)) { agedFlags[position] = true }
+        }
+        return (ids, agedFlags)
     }
 
     /// Finishes the dataset: fills in defaults that need other files and reports dangling references.
@@ -347,11 +387,11 @@ public struct DatasetBuilder: Sendable {
         var dataset = self.dataset
         self.dataset = Dataset()
         // Ids as packed tables: the checks below look up ~100,000 pending keys several times each.
-        let resolved = self.resolved
+        let resolved: ShortKeyTable
+        (resolved, dataset.aged.resolved) = resolvedPending(dataset.aged)
         dataset.resolvedIDs = Set(minimumCapacity: resolved.count)
         resolved.forEach { id, _ in dataset.resolvedIDs.insert(String(decoding: id, as: UTF8.self)) }
-        dataset.aged.resolved = agedResolved(dataset.aged, resolved)
-        dataset.statuses = trackedStatuses(resolved: resolved)
+        dataset.statuses = trackedStatuses()
         dataset.recommendationCount = dataset.statuses.count
         dataset.sites = sites
         sites = SiteDirectory()

@@ -127,6 +127,37 @@ struct ShortKeyTable: Sendable {
         return true
     }
 
+    /// Slots in the table (positions for `slot(of:)`).
+    var slotCount: Int { capacity }
+
+    /// Where a packed key is held: its slot, never moved until a key is added; nil when the key is absent, and for a key
+    /// kept in the dictionary of long keys (`isLong(_:)` tells those apart).
+    @inline(__always)
+    func slot(of key: UnsafeRawBufferPointer) -> Int? {
+        guard let (a, b) = Self.pack(key) ?? Self.packNormalized(String(decoding: key, as: UTF8.self)) else { return nil }
+        return findSlot(a, b)
+    }
+
+    /// True when the key cannot be packed into a slot: the table keeps it as a `String` of its own.
+    func isLong(_ key: UnsafeRawBufferPointer) -> Bool {
+        Self.pack(key) == nil && Self.packNormalized(String(decoding: key, as: UTF8.self)) == nil
+    }
+
+    /// Calls `body` with the key and value held in slot `i`; false when the slot is empty.
+    @discardableResult @inline(__always)
+    func withEntry(atSlot i: Int, _ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) rethrows -> Bool {
+        guard words[3 * i + 1] != 0 else { return false }
+        var key = Self.unpacked(words[3 * i], words[3 * i + 1])
+        let count = Int(words[3 * i + 1] >> 56)
+        try withUnsafeBytes(of: &key) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count]), words[3 * i + 2]) }
+        return true
+    }
+
+    /// Replaces the value in slot `i`, when it holds a key, by `transform(value)`.
+    mutating func updateValue(atSlot i: Int, _ transform: (UInt64) -> UInt64) {
+        if words[3 * i + 1] != 0 { words[3 * i + 2] = transform(words[3 * i + 2]) }
+    }
+
     /// Every value set to 0, the keys kept where they are.
     mutating func zeroValues() {
         mapValues { _ in 0 }
@@ -162,11 +193,7 @@ struct ShortKeyTable: Sendable {
 
     /// Calls `body` with every key's bytes and its value, in slot order (deterministic for the same insertions).
     func forEach(_ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) rethrows {
-        for i in 0..<capacity where words[3 * i + 1] != 0 {
-            var key = Self.unpacked(words[3 * i], words[3 * i + 1])
-            let count = Int(words[3 * i + 1] >> 56)
-            try withUnsafeBytes(of: &key) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count]), words[3 * i + 2]) }
-        }
+        for i in 0..<capacity { try withEntry(atSlot: i, body) }
         for (key, value) in long {
             var key = key
             try key.withUTF8 { try body(UnsafeRawBufferPointer($0), value) }

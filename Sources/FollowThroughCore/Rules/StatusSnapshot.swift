@@ -40,7 +40,7 @@ public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// Makes room for `count` ids in all (a snapshot read back from the state knows its size).
-    mutating func reserveCapacity(_ count: Int) { table.reserveCapacity(count) }
+    public mutating func reserveCapacity(_ count: Int) { table.reserveCapacity(count) }
 
     /// Every id with its status, in a deterministic order.
     public func forEach(_ body: (String, TrackedStatus) throws -> Void) rethrows {

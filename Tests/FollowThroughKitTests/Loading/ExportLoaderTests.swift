@@ -68,6 +68,7 @@ import FollowThroughTestSupport
         #expect(a.dataset.sites == b.dataset.sites, sourceLocation: sourceLocation)
         #expect(a.dataset.scheduledVisits == b.dataset.scheduledVisits, sourceLocation: sourceLocation)
         #expect(a.dataset.resolvedIDs == b.dataset.resolvedIDs, sourceLocation: sourceLocation)
+        #expect(a.dataset.statuses.dictionary == b.dataset.statuses.dictionary, sourceLocation: sourceLocation)
     }
 
     @Test func parallelLoadEqualsASequentialIngest() throws {
@@ -82,7 +83,8 @@ import FollowThroughTestSupport
         #expect(parallel.dataset.sites["A"] == Site(id: "A", name: "New Name", customerName: "Acme", address: "1 Main St"))
         #expect(parallel.dataset.sites["B"]?.name == "Again")  // a left-out visit's site details still count
         #expect(parallel.dataset.pending.first { $0.id == "R1" }?.recommendedBy == "T1")  // from W1's technician
-        #expect(parallel.dataset.resolvedIDs == ["R3"])
+        #expect(parallel.dataset.resolvedIDs.isEmpty)  // R3, done by W2, was accepted: no longer open, never was
+        #expect(parallel.dataset.statuses["R3"] == .resolved)
     }
 
     @Test func errorsComeInFileOrderWhateverThreadMeetsThemFirst() throws {
