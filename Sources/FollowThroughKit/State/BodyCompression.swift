@@ -45,6 +45,37 @@ enum BodyCompression {
         return damaged ? nil : body
     }
 
+    /// Compresses `source` into `out` as one frame (level 1, with a content checksum); the frame's length, nil when
+    /// zstd fails or `out` is shorter than `ZSTD_compressBound(source.count)`.
+    static func compress(_ source: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int? {
+        guard out.count >= ZSTD_compressBound(source.count), let base = out.baseAddress else { return nil }
+        let written = compressor.withLock { context -> Int? in
+            guard let context else { return nil }
+            let written = ZSTD_compress2(context, base, out.count, source.baseAddress, source.count)
+            return ZSTD_isError(written) != 0 ? nil : written
+        }
+        return written
+    }
+
+    /// The longest frame `compress` may write for `count` bytes (the `out` it needs).
+    static func frameBound(_ count: Int) -> Int { ZSTD_compressBound(count) }
+
+    /// The content size `frame` declares, when it starts like a frame and declares one at most `limit`.
+    static func contentSize(_ frame: UnsafeRawBufferPointer, limit: Int) -> Int? {
+        guard startsWithMagic(frame), let base = frame.baseAddress else { return nil }
+        let size = ZSTD_getFrameContentSize(base, frame.count)  // unknown and error are the two largest values
+        return size <= UInt64(limit) ? Int(size) : nil
+    }
+
+    /// Decompresses the one frame `frame` into `out`'s first `contentSize` bytes; false when it is not exactly one
+    /// whole frame of that size with a matching checksum.
+    static func decompress(_ frame: UnsafeRawBufferPointer, contentSize: Int, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        guard contentSize <= out.count, let base = frame.baseAddress,
+              ZSTD_findFrameCompressedSize(base, frame.count) == frame.count else { return false }
+        let written = ZSTD_decompress(out.baseAddress, contentSize, base, frame.count)
+        return ZSTD_isError(written) == 0 && written == contentSize
+    }
+
     /// One compression context, made once and reused (making one per body cost as much as compressing it); bodies
     /// are stored from one thread, so the lock is never waited on.
     private static let compressor = Compressor()

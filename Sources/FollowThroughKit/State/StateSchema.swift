@@ -126,6 +126,23 @@ enum StateSchema {
                 ALTER TABLE message DROP COLUMN data;
                 """)
         }
+        migrator.registerMigration("v5-status-snapshot-parts") { db in
+            // The snapshot in pieces (see StatusLedger): one blob of 14.6 MB at 1.2M recommendations made SQLite
+            // hold ~26 MB more at the run's memory peak, and was read back whole before decoding.
+            try db.execute(sql: """
+                CREATE TABLE status_snapshot_part (
+                    part INTEGER PRIMARY KEY,           -- 0, 1, 2, …: the order the pieces are read in
+                    data BLOB NOT NULL                  -- zstd frame of one StatusSnapshot chunk (forEachChunk)
+                );
+                """)
+            // status_snapshot keeps taken_on and count; its data becomes StatusLedger.piecesMarker. A damaged
+            // single blob is left as it is: reading it says so, as it did before.
+            let legacy = try Data.fetchOne(db, sql: "SELECT data FROM status_snapshot WHERE id = 1")
+                .flatMap { data in data.withUnsafeBytes { StatusSnapshot(encoded: $0) } }
+            if let legacy, let takenOn = try String.fetchOne(db, sql: "SELECT taken_on FROM status_snapshot WHERE id = 1") {
+                try StatusLedger.write(db, legacy, takenOn: takenOn)
+            }
+        }
         return migrator
     }
 }

@@ -7,32 +7,79 @@ extension StateStore {
     public func previousStatuses() throws(StateError) -> StatusSnapshot { try read { try StatusLedger.previous($0) } }
 }
 
-/// Recommendation statuses as last seen (one compact snapshot), and the changes waiting to be told.
+/// Recommendation statuses as last seen (one compact snapshot, stored in pieces), and the changes waiting to be told.
+///
+/// Since schema v5 the snapshot is `status_snapshot_part` rows, part 0, 1, 2, …: each a zstd frame (level 1, with a
+/// content checksum) of one `StatusSnapshot` chunk of ~256 KB (`forEachChunk`); `status_snapshot` keeps `taken_on`,
+/// `count` and, in `data`, `piecesMarker`. Writing and reading go a piece at a time: one 14.6 MB blob at 1.2M
+/// recommendations was encoded whole, copied by SQLite into the record it built (~26 MB more at the run's peak), and
+/// read back whole before decoding.
 enum StatusLedger {
+    /// What `status_snapshot.data` holds since v5 (the statuses are in `status_snapshot_part`); a release before v5
+    /// reads it as a damaged snapshot, and stops, rather than taking every recommendation for new.
+    static let piecesMarker: [UInt8] = Array("FTP1".utf8)
+    /// The largest piece unpacked (the writer's are ~256 KB; one claiming more is taken as damaged).
+    static let maxPiece = 64 << 20
+
+    static let damaged = StateError(file: "", message: "the recorded recommendation statuses are damaged",
+                                    hint: "restore the state file from a backup, or move it away to start afresh (updates restart)")
+
     /// The statuses recorded by the last run; empty before the first.
     static func previous(_ db: Database) throws -> StatusSnapshot {
-        guard let data = try Data.fetchOne(db, sql: "SELECT data FROM status_snapshot WHERE id = 1") else { return StatusSnapshot() }
-        guard let snapshot = data.withUnsafeBytes({ StatusSnapshot(encoded: $0) }) else {
-            throw StateError(file: "", message: "the recorded recommendation statuses are damaged",
-                             hint: "restore the state file from a backup, or move it away to start afresh (updates restart)")
-        }
+        var snapshot = StatusSnapshot()
+        let count = try forEachPiece(db, expecting: { snapshot = StatusSnapshot(expectedCount: $0) }) { snapshot.addChunk($0) }
+        guard snapshot.count == count else { throw damaged }  // an id twice
         return snapshot
     }
 
-    /// Replaces the snapshot (one value of ~11 bytes per recommendation: a write of a few MB at 1M work orders, instead
-    /// of a row per recommendation) and stores tonight's changes.
+    /// Calls `body` with each recorded id and its status, a piece at a time (never the snapshot whole), after telling
+    /// `expecting` how many to make room for; returns how many there were.
+    @discardableResult
+    static func forEachRecorded(_ db: Database, expecting: (Int) -> Void = { _ in },
+                                _ body: (UnsafeRawBufferPointer, TrackedStatus) throws -> Void) throws -> Int {
+        try forEachPiece(db, expecting: expecting) { try StatusSnapshot.forEachEntry(inChunk: $0, body) }
+    }
+
+    /// Decompresses each stored piece in turn into one reused buffer and hands it to `decode` (which returns how many
+    /// entries it held, nil when damaged); returns the count recorded, which the pieces must hold exactly.
+    private static func forEachPiece(_ db: Database, expecting: (Int) -> Void,
+                                     _ decode: (UnsafeRawBufferPointer) throws -> Int?) throws -> Int {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT count, data, (SELECT COALESCE(SUM(length(data)), 0) FROM status_snapshot_part) FROM status_snapshot WHERE id = 1
+            """) else { expecting(0); return 0 }
+        let count: Int = row[0], marker: Data = row[1], stored: Int = row[2]
+        guard count >= 0, marker.elementsEqual(piecesMarker) else { throw damaged }
+        // Room for the count, but never for more ids than stored bytes: a real entry takes more than a byte even
+        // compressed, and a damaged count must not reserve gigabytes.
+        expecting(min(count, stored))
+        var buffer = [UInt8](repeating: 0, count: StatusSnapshot.chunkBytes)
+        var next = 0, entries = 0
+        let parts = try Row.fetchCursor(db, sql: "SELECT part, data FROM status_snapshot_part ORDER BY part")
+        while let part = try parts.next() {
+            let index: Int = part[0]
+            guard index == next else { throw damaged }  // a piece missing
+            let added = try part.withUnsafeData(atIndex: 1) { data in
+                try data?.withUnsafeBytes { frame -> Int? in
+                    guard let size = BodyCompression.contentSize(frame, limit: maxPiece) else { return nil }
+                    if size > buffer.count { buffer = [UInt8](repeating: 0, count: size) }
+                    return try buffer.withUnsafeMutableBytes { out in
+                        guard BodyCompression.decompress(frame, contentSize: size, into: out) else { return nil }
+                        return try decode(UnsafeRawBufferPointer(rebasing: out[0..<size]))
+                    }
+                }
+            }
+            guard let added, entries + added <= count else { throw damaged }
+            entries += added
+            next += 1
+        }
+        guard entries == count else { throw damaged }
+        return count
+    }
+
+    /// Replaces the snapshot (piece by piece: see the type's note) and stores tonight's changes.
     static func save(_ db: Database, statuses: StatusSnapshot, changes: [StatusChange], asOf: LocalDate) throws {
         let day = asOf.description
-        let data = statuses.encoded()
-        try data.withUnsafeBytes { bytes in
-            // Handed to SQLite without a copy (~11 bytes a recommendation: 13 MB over 15 years of a 1M company,
-            // and the copy added to the run's peak memory).
-            let blob = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none)
-            try db.execute(sql: """
-                INSERT INTO status_snapshot (id, taken_on, count, data) VALUES (1, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET taken_on = excluded.taken_on, count = excluded.count, data = excluded.data
-                """, arguments: [day, statuses.count, blob])
-        }
+        try write(db, statuses, takenOn: day)
         for c in changes {
             try db.execute(sql: """
                 INSERT INTO status_change (recommendation_id, recommended_by, from_status, to_status, observed_on,
@@ -41,6 +88,31 @@ enum StatusLedger {
                 """, arguments: [c.recommendationID, c.recommendedBy, c.from.rawValue, c.to.rawValue, day,
                                  c.description, c.siteLabel, c.quoteID])
         }
+    }
+
+    /// Replaces the stored snapshot with `statuses`, one compressed chunk at a time from one reused buffer.
+    static func write(_ db: Database, _ statuses: StatusSnapshot, takenOn: String) throws {
+        try db.execute(sql: "DELETE FROM status_snapshot_part")
+        let insert = try db.cachedStatement(sql: "INSERT INTO status_snapshot_part (part, data) VALUES (?, ?)")
+        var frame = [UInt8](repeating: 0, count: BodyCompression.frameBound(StatusSnapshot.chunkBytes))
+        var part = 0
+        try statuses.forEachChunk { chunk in
+            let bound = BodyCompression.frameBound(chunk.count)
+            if bound > frame.count { frame = [UInt8](repeating: 0, count: bound) }
+            try frame.withUnsafeMutableBytes { out in
+                guard let size = BodyCompression.compress(chunk, into: out) else {
+                    throw StateError(file: "", message: "could not compress the recommendation statuses (zstd failed)",
+                                     hint: "the machine may be short of memory: run again")
+                }
+                // Bound without a copy of ours (SQLite takes its own, of one piece).
+                try insert.execute(arguments: [part, Data(bytesNoCopy: out.baseAddress!, count: size, deallocator: .none)])
+            }
+            part += 1
+        }
+        try db.execute(sql: """
+            INSERT INTO status_snapshot (id, taken_on, count, data) VALUES (1, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET taken_on = excluded.taken_on, count = excluded.count, data = excluded.data
+            """, arguments: [takenOn, statuses.count, Data(piecesMarker)])
     }
 
     /// Changes not yet announced and not carried by a message still waiting for delivery, by technician.

@@ -27,6 +27,51 @@ import Testing
         #expect(oldTable == false)
     }
 
+    /// A state file written by v4 (the snapshot as one blob) opens with the same statuses, stored in pieces.
+    @Test func aSingleBlobSnapshotBecomesPieces() throws {
+        let path = TestScratch.path("v4.sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var snapshot: StatusSnapshot = ["R-123456789012345678": .accepted, "Réf-7": .declined]
+        for i in 0..<80_000 { snapshot["R-\(i)"] = TrackedStatus.allCases[i % TrackedStatus.allCases.count] }
+        let old = try DatabaseQueue(path: path)
+        try StateSchema.migrator.migrate(old, upTo: "v4-message-body")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO status_snapshot VALUES (1, '2026-11-22', ?, ?)",
+                           arguments: [snapshot.count, Data(snapshot.encoded())])
+        }
+        try old.close()
+        let store = try StateStore.open(path: path)
+        let (parts, header) = try store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM status_snapshot_part"),
+             try Row.fetchOne(db, sql: "SELECT taken_on, count, data FROM status_snapshot"))
+        }
+        #expect((parts ?? 0) >= 3, "80,000 entries of ~9 bytes span several pieces")
+        #expect(header?["taken_on"] == "2026-11-22" && header?["count"] == 80_002)
+        #expect(header?["data"] == Data(StatusLedger.piecesMarker), "the single blob is gone")
+        let loaded = try store.previousStatuses()
+        #expect(loaded.count == 80_002)
+        #expect(loaded.dictionary == snapshot.dictionary)
+    }
+
+    /// A v4 blob that is already damaged still opens, and reading it says it is damaged (as before v5).
+    @Test func aDamagedSingleBlobStaysDamagedAfterTheMigration() throws {
+        let path = TestScratch.path("v4-bad.sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let old = try DatabaseQueue(path: path)
+        try StateSchema.migrator.migrate(old, upTo: "v4-message-body")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO status_snapshot VALUES (1, '2026-11-22', 1, ?)", arguments: [Data("FTS1\u{3}R-".utf8)])
+        }
+        try old.close()
+        let store = try StateStore.open(path: path)
+        #expect {
+            _ = try store.previousStatuses()
+        } throws: { error in
+            let e = error as? StateError
+            return e?.file == path && e?.message.contains("damaged") == true
+        }
+    }
+
     @Test func aDamagedSnapshotIsAStateErrorNamingTheFile() throws {
         let path = TestScratch.path("bad.sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
