@@ -22,3 +22,11 @@ void ft_limit_malloc_arenas(int count) {
     (void)count;
 #endif
 }
+
+void ft_map_allocations_of_at_least(int bytes) {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, bytes);
+#else
+    (void)bytes;
+#endif
+}

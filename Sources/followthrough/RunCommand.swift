@@ -31,6 +31,7 @@ struct Run: ParsableCommand {
         // merge, and what they freed in arenas of their own stayed mapped (~10 MB of peak at 1M work orders, ~24 MB at
         // 5M over 15 years). The outbox step allows a second, for the rendering threads (see `NightlyJob.run`).
         NightlyJob.limitMallocArenas(to: 1)
+        NightlyJob.mapLargeAllocations()
         let job = NightlyJob(environment: .live, logger: common.logger(), hooks: .fromEnvironment())
         let status = job.run(RunRequest(configPath: common.config, asOf: asOf, outbox: outbox, dryRun: dryRun, planOut: planOut,
                                         resend: resend, summaryJSON: summaryJSON))

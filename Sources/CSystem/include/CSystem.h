@@ -5,4 +5,7 @@
 int ft_syncfs(int fd);
 // Makes the threads share at most `count` malloc arenas (glibc's M_ARENA_MAX); no-op elsewhere.
 void ft_limit_malloc_arenas(int count);
+// Gives each allocation of at least `bytes` a mapping of its own, returned to the system when freed (glibc's
+// M_MMAP_THRESHOLD, which also stops glibc raising the threshold as it otherwise does); no-op elsewhere.
+void ft_map_allocations_of_at_least(int bytes);
 #endif

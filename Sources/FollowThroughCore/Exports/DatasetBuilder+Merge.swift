@@ -4,7 +4,7 @@ extension DatasetBuilder {
     /// A builder for the later part of a file this one is reading: same settings, nothing read yet.
     public func builderForLaterPart() -> DatasetBuilder {
         var later = DatasetBuilder(files: files)
-        later.previousStatuses = previousStatuses
+        later.previous = previous
         later.keepsPendingInFull = keepsPendingInFull
         if recordsOnlyNeededTechnicians {  // the same wanted work orders in the same slots, none seen yet
             later.workOrderTechnicians = workOrderTechnicians
@@ -45,8 +45,8 @@ extension DatasetBuilder {
                 if let first = recommendationLines.insertIfAbsent(id, value) {
                     let text = String(decoding: id, as: UTF8.self)
                     dropped.insert(text)
-                    droppedLines.insert(Int(value >> 8))
-                    duplicate(.recommendations, Int(value >> 8), Self.duplicate(.recommendations, text, first: Int(first >> 8)))
+                    droppedLines.insert(Self.line(value))
+                    duplicate(.recommendations, Self.line(value), Self.duplicate(.recommendations, text, first: Self.line(first)))
                 }
             }
         }
@@ -111,7 +111,7 @@ extension DatasetBuilder {
         for (kind, list) in laterRejections {
             laterRejections[kind] = list.map { issue in
                 guard let line = issue.line, let id = later.duplicateLines[line] else { return issue }
-                let first = kind == .workOrders ? visitLines[id] : recommendationLines[id].map { $0 >> 8 }
+                let first = kind == .workOrders ? visitLines[id] : recommendationLines[id].map { UInt64(Self.line($0)) }
                 guard let first, Int(first) < line else { return issue }
                 var fixed = issue
                 fixed.message = Self.duplicate(kind, id, first: Int(first))

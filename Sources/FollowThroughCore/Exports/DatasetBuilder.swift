@@ -38,21 +38,31 @@ public struct DatasetBuilder: Sendable {
     /// did, marked beside `recommendationLines` (a bit each, not a table of ids: years of history name hundreds of
     /// thousands, and only those of recommendations in the export count).
     var resolvedMarks: KeyMarks?
+    /// The open or quoted recommendations a completed work order did (`applyWorkDone()`): no longer open.
+    var resolvedPendingIDs = ShortKeyTable()
     /// The id of each row left out as a duplicate, by line (a later part reads one file: see `merge(later:)`).
     var duplicateLines: [Int: String] = [:]
-    /// Work orders named (with no `recommended_by`) by a `later` recommendation: their technicians may be needed.
+    /// Work orders named (with no `recommended_by`) by a settled recommendation whose status may have moved since the
+    /// last run: their technicians may be needed to tell the news.
     var laterWorkOrders = ShortKeyTable()
-    /// During `beginRevisit()`…`endRevisit()`: the recommendations to take (value 1 once taken).
-    var revisiting: ShortKeyTable?
-    /// The statuses the state remembers from the last run. When set, a recommendation is kept in full only when a rule
-    /// or a status change may need it (pending, or a status that may have moved); the others count only in `statuses`.
-    /// Nil: every recommendation is kept.
-    public var previousStatuses: StatusSnapshot?
+    /// The statuses the last run recorded. When set, a settled recommendation (accepted, declined, completed) is not
+    /// kept in full while the exports are read: once they are, `mergePrevious()` lays these statuses under tonight's
+    /// and the rows of those that moved are read again (`movedLines()`, `addMoved(_:)`). Nil: every recommendation is
+    /// kept in full, and tonight's statuses are compared with none.
+    public var previous: PreviousStatuses?
+    /// Ids laid under tonight's by `mergePrevious()`; nil until then.
+    var mergedPrevious: Int?
+    /// True once `applyWorkDone()` has run.
+    var workDoneApplied = false
+    /// The recommendations `reserve(recommendations:)` made room for.
+    public private(set) var reservedRecommendations = 0
+    /// Recommendations in tonight's exports (accepted rows), counted before last run's statuses join them.
+    var tonightCount = 0
     /// False: pending recommendations are kept as `PendingRecommendation`s only (no text), for a reader that can read
     /// their rows again (the loader); true: in full too, as `Dataset.recommendations`.
     public var keepsPendingInFull = true
     /// True when a pending row should be decoded as a `PendingRecommendation` only (see `keepsPendingInFull`).
-    var takesPendingWithoutText: Bool { !keepsPendingInFull && revisiting == nil }
+    var takesPendingWithoutText: Bool { !keepsPendingInFull }
     /// When set, `Dataset.scheduledVisits` keeps only the visits a rule can use: those in this window, and the earliest
     /// after it at each site (see `addVisit`); the others are still checked, count as ids for duplicates and give their
     /// site details and technician.
@@ -72,11 +82,10 @@ public struct DatasetBuilder: Sendable {
     public func name(_ kind: ExportKind) -> String { files[kind] ?? "\(kind.rawValue).csv" }
 
     /// Counts a data row read from `kind` (accepted or not).
-    public mutating func countRow(_ kind: ExportKind) { if revisiting == nil { counts[kind.ordinal].rows += 1 } }
+    public mutating func countRow(_ kind: ExportKind) { counts[kind.ordinal].rows += 1 }
 
     /// Records a row left out of the run.
     public mutating func reject(_ kind: ExportKind, line: Int, _ reason: String) {
-        guard revisiting == nil else { return }
         counts[kind.ordinal].rejected += 1
         if rejections[kind, default: []].count < maxListedIssues {
             rejections[kind, default: []].append(DataIssue(file: name(kind), line: line, message: reason))
@@ -85,19 +94,23 @@ public struct DatasetBuilder: Sendable {
 
     /// Makes room for about this many rows, so tables and lists do not grow while reading (a wrong guess costs a resize).
     public mutating func reserve(recommendations: Int) {
+        reservedRecommendations = recommendations
         recommendationLines.reserveCapacity(recommendations)
     }
 
     /// Call after the recommendations and before the work orders: from then on only the technicians of work orders
     /// named by a kept recommendation without `recommended_by` are recorded (not one per work order in the history).
     public mutating func recordOnlyNeededTechnicians() {
-        var wanted = laterWorkOrders
-        for r in dataset.recommendations where r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
-            _ = wanted.insertIfAbsent(r.workOrderID, 0)
-        }
-        for r in dataset.pending where r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
-            _ = wanted.insertIfAbsent(r.workOrderID, 0)
-        }
+        // Sized once for all it may take (a table grown by doubling is up to twice that, and the parts of the work
+        // orders each hold one).
+        let recommendations = dataset.recommendations.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }
+        let pending = dataset.pending.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }
+        var wanted = ShortKeyTable(expectedCount: laterWorkOrders.count + recommendations.count + pending.count
+                                                  + dataset.aged.workOrders.count)
+        laterWorkOrders.forEach { id, _ in _ = wanted.insertIfAbsent(id, 0) }
+        laterWorkOrders = ShortKeyTable()
+        for r in recommendations { _ = wanted.insertIfAbsent(r.workOrderID, 0) }
+        for r in pending { _ = wanted.insertIfAbsent(r.workOrderID, 0) }
         for id in dataset.aged.workOrders { _ = wanted.insertIfAbsent(id, 0) }
         if workOrderTechnicians.count > 0 {  // work orders read before: what they recorded stays
             let seen = workOrderTechnicians
@@ -234,105 +247,101 @@ public struct DatasetBuilder: Sendable {
     }
 
     public mutating func add(_ recommendation: Recommendation) {
-        if revisiting != nil { return revisit(recommendation) }
         if recommendation.status.isPending && !keepsPendingInFull {
             return add(PendingRecommendation(recommendation, record: -1))
         }
-        let need = previousStatuses.map { Self.need(recommendation, $0) } ?? .keep
-        guard firstRow(recommendation.id, line: recommendation.line, status: recommendation.status, later: need == .later) else { return }
+        guard firstRow(recommendation.id, line: recommendation.line, status: recommendation.status) else { return }
+        // Pending ones are kept (the rules list them); settled ones when no last run is known, else read again if they moved.
+        let keep = previous == nil || recommendation.status.isPending
         if recommendation.status.isPending {
-            dataset.pending.append(PendingRecommendation(recommendation, record: need == .keep ? Int32(dataset.recommendations.count) : -1))
+            dataset.pending.append(PendingRecommendation(recommendation, record: keep ? Int32(dataset.recommendations.count) : -1))
         }
-        switch need {
-        case .keep: dataset.recommendations.append(recommendation)
-        case .skip: break
-        case .later:
-            if recommendation.recommendedBy.isEmpty && !recommendation.workOrderID.isEmpty {
-                _ = laterWorkOrders.insertIfAbsent(recommendation.workOrderID, 0)
-            }
+        if keep { return dataset.recommendations.append(recommendation) }
+        var workOrderID = recommendation.workOrderID, id = recommendation.id
+        if recommendation.recommendedBy.isEmpty {
+            id.withUTF8 { id in workOrderID.withUTF8 { noteMayMove(UnsafeRawBufferPointer(id), workOrderID: UnsafeRawBufferPointer($0)) } }
         }
     }
 
     /// A recommendation that is not pending (accepted, declined, completed), as `add(_:)` takes it, but its whole
-    /// record (text and all) is made by `full` only when kept: on a first night none is, on later ones those whose
-    /// status may have moved. Building every one to drop most was ~a third of reading the recommendations.
+    /// record (text and all) is made by `full` only when kept: only without a last run to compare with. Building every
+    /// one to drop most was ~a third of reading the recommendations.
     mutating func addSettled(id: String, status: RecommendationStatus, line: Int, workOrderID: UnsafeRawBufferPointer,
                              recommendedBy: UnsafeRawBufferPointer, full: () -> Recommendation) {
-        precondition(revisiting == nil && !status.isPending, "a second read and pending ones take whole recommendations")
-        let need = previousStatuses.map { Self.need(id: id, status: status, $0) } ?? .keep
-        if need == .keep { return add(full()) }
-        guard firstRow(id, line: line, status: status, later: need == .later) else { return }
-        if need == .later && recommendedBy.isEmpty && !workOrderID.isEmpty {
-            _ = laterWorkOrders.insertIfAbsent(String(decoding: workOrderID, as: UTF8.self), 0)  // as `add(_:)` keys it
+        precondition(!status.isPending, "pending ones take whole recommendations")
+        if previous == nil { return add(full()) }
+        guard firstRow(id, line: line, status: status) else { return }
+        if recommendedBy.isEmpty {
+            var id = id
+            id.withUTF8 { noteMayMove(UnsafeRawBufferPointer($0), workOrderID: workOrderID) }
         }
     }
 
+    /// A settled recommendation without `recommended_by`: when the last run may have recorded it, its status may have
+    /// moved, and its work order's technician is the one to tell.
+    private mutating func noteMayMove(_ id: UnsafeRawBufferPointer, workOrderID: UnsafeRawBufferPointer) {
+        guard !workOrderID.isEmpty, let previous, previous.count > 0, previous.ids.mayContain(id) else { return }
+        _ = laterWorkOrders.insertIfAbsent(String(decoding: workOrderID, as: UTF8.self), 0)  // keyed as a `String` would be
+    }
+
     /// A pending recommendation kept without its text (`keepsPendingInFull` false): its row is read again if a message
-    /// lists it, or, when its status moved since `previousStatuses`, by the second read (`beginRevisit()`).
+    /// lists it, or when its status moved since the last run (`movedLines()`).
     public mutating func add(_ key: PendingRecommendation) {
-        precondition(revisiting == nil, "a second read takes whole recommendations")
-        // First seen: recorded, never announced; otherwise whether it moved is known once the work orders are read.
-        let later = previousStatuses.map { $0[key.id] != nil } ?? false
-        guard firstRow(key.id, line: key.line, status: key.status, later: later) else { return }
+        guard firstRow(key.id, line: key.line, status: key.status) else { return }
         if let ageLimit, ageLimit.isTooOld(created: key.createdAt.date) { return dataset.aged.append(key) }
         dataset.pending.append(key)
     }
 
     /// Records the recommendation's id with its line and status; false (and a rejection) when the id was seen before.
-    private mutating func firstRow(_ id: String, line: Int, status: RecommendationStatus, later: Bool) -> Bool {
+    private mutating func firstRow(_ id: String, line: Int, status: RecommendationStatus) -> Bool {
         precondition(resolvedMarks == nil, "recommendations are read before the work orders that name their technicians")
-        let code = TrackedStatus(status).code | (later ? Self.laterFlag : 0)
-        guard let first = recommendationLines.insertIfAbsent(id, UInt64(line) << 8 | code) else { return true }
+        let value = Self.lineValue(line, StatusSnapshot.value(tonight: TrackedStatus(status).code, previous: StatusSnapshot.none))
+        guard let first = recommendationLines.insertIfAbsent(id, value) else { return true }
         duplicateLines[line] = id
-        reject(.recommendations, line: line, Self.duplicate(.recommendations, id, first: Int(first >> 8)))
+        reject(.recommendations, line: line, Self.duplicate(.recommendations, id, first: Self.line(first)))
         return false
     }
 
-    /// Whether a recommendation must be kept in full, given the statuses of the last run.
-    enum Need { case keep, skip, later }
-    /// Marks, in `recommendationLines`, a recommendation whose need is known only once the work orders are read.
-    static let laterFlag: UInt64 = 0x80
-
-    /// Pending ones are kept (the rules list them), and so are those whose status moved since `previous`. Unchanged or
-    /// new ones are not (only their status is). Accepted and declined ones are `later`: a completed work order may
-    /// have done them since (resolved), which only the work orders tell (see `beginRevisit()`).
-    static func need(_ r: Recommendation, _ previous: StatusSnapshot) -> Need { need(id: r.id, status: r.status, previous) }
-
-    static func need(id: String, status: RecommendationStatus, _ previous: StatusSnapshot) -> Need {
-        if status.isPending { return .keep }
-        guard let before = previous[id] else { return .skip }  // first seen: recorded, never announced
-        if status == .completed { return before != .completed ? .keep : .skip }
-        return before == TrackedStatus(status) || before == .resolved ? .later : .keep
+    /// A value of `recommendationLines`: the row's line above the statuses (`StatusSnapshot.value(tonight:previous:)`).
+    @inline(__always)
+    static func lineValue(_ line: Int, _ statuses: UInt64) -> UInt64 {
+        precondition(line < 1 << 47, "too many lines to pack")
+        return UInt64(line) << 16 | statuses
     }
 
-    /// After the work orders: when some `later` recommendations turn out to have moved, returns true and makes the
-    /// builder take, from a second read of the recommendations file, only those (rows are not counted again).
-    public mutating func beginRevisit() -> Bool {
-        guard let previous = previousStatuses else { return false }
-        var resolved = ShortKeyTable()
-        forEachResolved { id, value in if value & Self.laterFlag != 0 { _ = resolved.insertIfAbsent(id, 0) } }
-        var moved = ShortKeyTable()
-        recommendationLines.forEach { id, value in
-            guard value & Self.laterFlag != 0 else { return }
-            let now = resolved[id] != nil ? TrackedStatus.resolved : TrackedStatus(code: value & 0x7F)
-            if previous[bytes: id] != now { _ = moved.insertIfAbsent(id, 0) }
+    /// The line in a value of `recommendationLines` (0: an id only the last run recorded).
+    @inline(__always)
+    static func line(_ value: UInt64) -> Int { Int(value >> 16) }
+
+    /// Once the exports are read: lays the last run's statuses (`previous`) under tonight's, its ids that tonight's
+    /// exports no longer have kept with their old status. Does what completed work orders did first.
+    public mutating func mergePrevious() throws {
+        guard let previous, mergedPrevious == nil else { return }
+        applyWorkDone()
+        recommendationLines.reserveCapacity(recommendationLines.count + previous.count / 64)  // most ids are in both
+        var merged = 0
+        try previous.forEach { id, status in
+            StatusSnapshot.mergePrevious(id, status.code, into: &recommendationLines)
+            merged += 1
         }
-        revisiting = moved.count > 0 ? moved : nil
-        return revisiting != nil
+        mergedPrevious = merged
     }
 
-    public mutating func endRevisit() { revisiting = nil }
-
-    /// A row of the second read: kept when it is the first row of a recommendation that moved.
-    private mutating func revisit(_ recommendation: Recommendation) {
-        var id = recommendation.id
-        let first = id.withUTF8 { id in
-            revisiting!.withValue(UnsafeRawBufferPointer(id), initial: 1) { value, isNew in
-                defer { value = 1 }
-                return !isNew && value == 0
-            }
+    /// After `mergePrevious()`: the lines of the recommendations whose status moved since the last run and that are not
+    /// held in full, in file order; their rows are to be read again and handed to `addMoved(_:)`.
+    public func movedLines() -> [Int] {
+        guard mergedPrevious != nil else { return [] }
+        let held = Set(dataset.recommendations.map(\.line))
+        var lines: [Int] = []
+        recommendationLines.forEach { _, value in
+            if StatusSnapshot.moved(value), !held.contains(Self.line(value)) { lines.append(Self.line(value)) }
         }
-        if first { dataset.recommendations.append(recommendation) }
+        return lines.sorted()
+    }
+
+    /// The rows of `movedLines()`, read again in full.
+    public mutating func addMoved(_ rows: [Int: Recommendation]) {
+        dataset.recommendations.append(contentsOf: rows.sorted { $0.key < $1.key }.map(\.value))
     }
 
     static func duplicate(_ kind: ExportKind, _ id: String, first: Int) -> String {
@@ -354,45 +363,46 @@ public struct DatasetBuilder: Sendable {
         return table
     }
 
-    /// Every recommendation's tracked status: the export's, or `resolved` when a completed work order did it (unless
-    /// the export says completed). Turns the id table into the snapshot in place (the lines are no longer needed);
-    /// visits the resolved ones (thousands), not every recommendation (hundreds of thousands).
-    private mutating func trackedStatuses() -> StatusSnapshot {
-        let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
-        var table = recommendationLines
-        recommendationLines = ShortKeyTable()
-        table.mapValues { $0 & 0x7F }
-        resolvedMarks?.update(&table) { code in code == completed ? code : resolvedCode }
-        resolved.forEach { id, _ in
-            if let code = table[id], code != completed { table.updateExisting(id, to: resolvedCode) }
-        }
-        return StatusSnapshot(codes: table)
-    }
-
-    /// The open or quoted recommendations a completed work order did (they are not open), and which of `aged` they are.
-    private func resolvedPending(_ aged: AgedPending) -> (ids: ShortKeyTable, aged: [Bool]) {
+    /// Does what completed work orders did, once the exports are read: tonight's status of each recommendation they did
+    /// becomes `resolved` (unless the export says completed), and the open or quoted ones among them are no longer
+    /// open (`resolvedPendingIDs`, `Dataset.aged.resolved`). Visits those done (thousands), not every recommendation.
+    public mutating func applyWorkDone() {
+        guard !workDoneApplied else { return }
+        workDoneApplied = true
+        tonightCount = recommendationLines.count
         var ids = ShortKeyTable()
-        var agedFlags = [Bool](repeating: false, count: aged.count)
+        var agedFlags = [Bool](repeating: false, count: dataset.aged.count)
         let open = TrackedStatus.open.code, quoted = TrackedStatus.quoted.code
         forEachResolved { id, value in
-            guard value & 0x7F == open || value & 0x7F == quoted, ids.insertIfAbsent(id, 0) == nil else { return }
-            if !agedFlags.isEmpty, let position = aged.position(ofLine: Int(value >> 8)) { agedFlags[position] = true }
+            let tonight = StatusSnapshot.tonight(value)
+            guard tonight == open || tonight == quoted, ids.insertIfAbsent(id, 0) == nil else { return }
+            if !agedFlags.isEmpty, let position = dataset.aged.position(ofLine: Self.line(value)) { agedFlags[position] = true }
         }
-        return (ids, agedFlags)
+        resolvedPendingIDs = ids
+        dataset.aged.resolved = agedFlags
+        let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
+        func resolve(_ value: UInt64) -> UInt64 { StatusSnapshot.tonight(value) == completed ? value : value & ~0xF | resolvedCode }
+        resolvedMarks?.update(&recommendationLines, resolve)
+        resolved.forEach { id, _ in
+            if let value = recommendationLines[id] { recommendationLines.updateExisting(id, to: resolve(value)) }
+        }
     }
 
     /// Finishes the dataset: fills in defaults that need other files and reports dangling references.
     /// Ends the builder (it holds nothing afterwards): the dataset moves out, so filling in defaults copies nothing.
     public mutating func build() -> (dataset: Dataset, report: DataQualityReport) {
+        applyWorkDone()
+        precondition(previous == nil || mergedPrevious != nil, "the last run's statuses are merged (mergePrevious) before build")
         var dataset = self.dataset
         self.dataset = Dataset()
         // Ids as packed tables: the checks below look up ~100,000 pending keys several times each.
-        let resolved: ShortKeyTable
-        (resolved, dataset.aged.resolved) = resolvedPending(dataset.aged)
+        let resolved = resolvedPendingIDs
         dataset.resolvedIDs = Set(minimumCapacity: resolved.count)
         resolved.forEach { id, _ in dataset.resolvedIDs.insert(String(decoding: id, as: UTF8.self)) }
-        dataset.statuses = trackedStatuses()
-        dataset.recommendationCount = dataset.statuses.count
+        // The id table becomes the statuses in place (the lines above them are no longer needed).
+        dataset.statuses = StatusSnapshot(values: recommendationLines, previousCount: mergedPrevious)
+        recommendationLines = ShortKeyTable()
+        dataset.recommendationCount = tonightCount
         dataset.sites = sites
         sites = SiteDirectory()
         var report = DataQualityReport()

@@ -236,6 +236,17 @@ struct ShortKeyTable: Sendable {
         }
     }
 
+    /// A 64-bit hash of the key as the table tells keys apart: canonically equivalent ids hash alike.
+    static func hashKey(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        if let (a, b) = pack(key) { return UInt64(bitPattern: Int64(hash(a, b))) }
+        var text = String(decoding: key, as: UTF8.self)
+        if let (a, b) = packNormalized(text) { return UInt64(bitPattern: Int64(hash(a, b))) }
+        if !key.allSatisfy({ $0 < 0x80 }) { text = text.precomposedStringWithCanonicalMapping }
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a, then mixed as packed keys are
+        for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return UInt64(bitPattern: Int64(hash(h, UInt64(text.utf8.count))))
+    }
+
     /// A packed key's two words as its bytes in memory order (length byte cleared).
     @inline(__always)
     private static func unpacked(_ a: UInt64, _ b: UInt64) -> (UInt64, UInt64) {

@@ -8,24 +8,25 @@ public enum StatusChanges {
         return TrackedStatus(rawValue: r.status.rawValue) ?? .open
     }
 
-    /// Compares the dataset with what was seen before. Returns the statuses to keep for the next run (`previous` with
+    /// Compares the dataset with what was seen before. Returns the statuses to keep for the next run (last run's with
     /// tonight's laid over it: recommendations missing from the export keep their old status), and the changes to
-    /// announce: none on a first run (`previous` empty), none for recommendations seen for the first time, and none
-    /// without a `recommended_by` (nobody to tell). Every recommendation whose status moved must be in
-    /// `dataset.recommendations` (the builder keeps them when given `previous`).
-    public static func detect(previous: StatusSnapshot, dataset: Dataset, asOf: LocalDate)
+    /// announce: none on a first run (nothing recorded before), none for recommendations seen for the first time, and
+    /// none without a `recommended_by` (nobody to tell). Last run's statuses are the dataset's own when it was read
+    /// against them (`StatusSnapshot.knowsPrevious`: nothing is copied then), else `previous`. Every recommendation
+    /// whose status moved must be in `dataset.recommendations` (the builder reads their rows again).
+    public static func detect(previous: StatusSnapshot?, dataset: Dataset, asOf: LocalDate)
         -> (next: StatusSnapshot, moved: Int, changes: [StatusChange]) {
         var next = dataset.statuses
-        let moved = next.keepMissing(from: previous)
-        guard !previous.isEmpty else { return (next, 0, []) }
+        if !next.knowsPrevious { next.mergePrevious(previous ?? StatusSnapshot()) }
+        guard next.previousCount > 0 else { return (next, 0, []) }
         var changes: [StatusChange] = []
         for r in dataset.recommendations where !r.recommendedBy.isEmpty {
-            guard let before = previous[r.id], let now = dataset.statuses[r.id], before != now else { continue }
+            guard let before = next.previous(r.id), let now = next.tonight(r.id), before != now else { continue }
             changes.append(StatusChange(
                 recommendationID: r.id, recommendedBy: r.recommendedBy, from: before, to: now, observedOn: asOf,
                 description: r.description, siteLabel: (dataset.sites[r.siteID] ?? Site(id: r.siteID)).label, quoteID: r.quoteID))
         }
-        return (next, moved, changes.sorted { ($0.recommendedBy, $0.recommendationID) < ($1.recommendedBy, $1.recommendationID) })
+        return (next, next.movedCount, changes.sorted { ($0.recommendedBy, $0.recommendationID) < ($1.recommendedBy, $1.recommendationID) })
     }
 
     /// Several unannounced changes of one recommendation told as one: first `from`, last `to`; dropped when it

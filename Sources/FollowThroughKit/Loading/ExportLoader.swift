@@ -8,9 +8,11 @@ public enum ExportLoader {
     /// Files smaller than this are read on one thread (a second one would cost more than it saves).
     public static let minimumSplitSize = 4 << 20
 
+    /// `previous`: the statuses the last run recorded (`.none` on a first run), laid under tonight's once the files are
+    /// read, the rows of recommendations that moved since then read again; nil keeps every recommendation in full.
     /// `visitWindow`: when set, only the scheduled visits in it are kept (see `DatasetBuilder.visitWindow`);
     /// `ageLimit`: when set, open recommendations too old to list are kept as counts (see `DatasetBuilder.ageLimit`).
-    public static func load(_ config: Config, previousStatuses: StatusSnapshot? = nil, visitWindow: VisitWindow? = nil,
+    public static func load(_ config: Config, previous: PreviousStatuses? = nil, visitWindow: VisitWindow? = nil,
                             ageLimit: AgeLimit? = nil, splitAbove: Int = minimumSplitSize) throws(ExportError) -> (dataset: Dataset, report: DataQualityReport) {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
@@ -18,20 +20,24 @@ public enum ExportLoader {
         var columns: [ExportKind: [Int]] = [:]
         for kind in [ExportKind.people, .workOrders, .recommendations] { columns[kind] = try header(kind, config) }
         var builder = DatasetBuilder(files: names)
-        builder.previousStatuses = previousStatuses
+        builder.previous = previous
         builder.visitWindow = visitWindow
         builder.ageLimit = ageLimit
         builder.keepsPendingInFull = false  // their text is read again for the few listed: `recommendations(_:lines:)`
         try ingest(.people, config, into: &builder)
-        builder.reserve(recommendations: estimatedRows(config.exports[.recommendations]!))
+        // Room for tonight's rows: about as many as last run recorded, when it did (a few more: the file grows).
+        let recorded = previous?.count ?? 0
+        builder.reserve(recommendations: recorded > 0 ? recorded + recorded / 64 : estimatedRows(config.exports[.recommendations]!))
         try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil, splitAbove: splitAbove, into: &builder)
         builder.recordOnlyNeededTechnicians()
         try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, splitAbove: splitAbove, into: &builder)
-        // Accepted or declined recommendations that a completed work order did since last night: read again, those only.
-        if builder.beginRevisit() {
-            try ingest(.recommendations, config, into: &builder)
-            builder.endRevisit()
+        // Last run's statuses under tonight's; the recommendations whose status moved since, read again in full.
+        do { try builder.mergePrevious() } catch {
+            throw ExportError(file: config.statePath, line: nil, message: "cannot read the recorded recommendation statuses (\(error))",
+                              hint: "run again; if it persists, restore the state file from a backup")
         }
+        let moved = builder.movedLines()
+        if !moved.isEmpty { builder.addMoved(try recommendations(config, lines: moved)) }
         return builder.build()
     }
 
@@ -90,8 +96,15 @@ public enum ExportLoader {
     static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, splitAbove: Int,
                               into builder: inout DatasetBuilder) throws(ExportError) {
         let source = config.exports[kind]!
-        guard let columns, let split = splitPoint(source, above: splitAbove, share: firstPartShare(kind)) else { return try ingest(kind, config, into: &builder) }
-        let laterBuilder = builder.builderForLaterPart()
+        guard let columns, let (split, size) = splitPoint(source, above: splitAbove, share: firstPartShare(kind)) else {
+            return try ingest(kind, config, into: &builder)
+        }
+        var laterBuilder = builder.builderForLaterPart()
+        if kind == .recommendations {  // its share of the rows expected: a table grown by doubling is up to twice that
+            laterBuilder.reserve(recommendations: Int(Double(builder.reservedRecommendations) * Double(size - split) / Double(size)))
+        }
+        // Handed over, not captured: a captured copy would keep its tables alive beside the part's own (copy-on-write).
+        let handoff = Handoff(consume laterBuilder)
         let later = Parallel(stackSize: 1 << 20) { () throws(ExportError) -> DatasetBuilder in
             var counted = (count: 0, endsWithCR: false)
             try stream(source, to: split) { chunk in
@@ -100,7 +113,7 @@ public enum ExportLoader {
             }
             var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone,
                                           columns: columns, resumingAtLine: 1 + counted.count)
-            var part = laterBuilder
+            var part = handoff.take()
             try feed(&ingestor, source, from: split, into: &part)
             try finish(&ingestor, source, into: &part)
             return part
@@ -126,9 +139,9 @@ public enum ExportLoader {
     /// within ~20 ms of each other.
     static func firstPartShare(_ kind: ExportKind) -> Double { kind == .workOrders ? 0.56 : 0.52 }
 
-    /// The offset just after the first LF at or after `share` of a file larger than `above`; nil for smaller
-    /// files, or when no LF follows that point closely (one long record, or lone-CR line ends).
-    static func splitPoint(_ source: ExportSource, above: Int, share: Double) -> Int? {
+    /// The offset just after the first LF at or after `share` of a file larger than `above`, and the file's size; nil
+    /// for smaller files, or when no LF follows that point closely (one long record, or lone-CR line ends).
+    static func splitPoint(_ source: ExportSource, above: Int, share: Double) -> (offset: Int, fileSize: Int)? {
         let fd = open(source.path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -138,22 +151,30 @@ public enum ExportLoader {
         var window = [UInt8](repeating: 0, count: 1 << 16)
         let n = window.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(middle)) }
         guard n > 0, let lf = window[0..<n].firstIndex(of: 0x0A), middle + lf + 1 < size else { return nil }
-        return middle + lf + 1
+        return (middle + lf + 1, size)
     }
 
-    /// Rows the file probably holds: its size over the mean line length of its first chunk (0 when unreadable).
+    /// Rows the file probably holds: its size over the mean line length in 64 KB read at its start, middle and end
+    /// (exports grow by appending, and later rows often have longer ids); 0 when unreadable.
     static func estimatedRows(_ source: ExportSource) -> Int {
         let fd = open(source.path, O_RDONLY)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size > 0 else { return 0 }
-        let sample = min(Int(info.st_size), 1 << 16)
+        let size = Int(info.st_size), sample = min(size, 1 << 16)
         var bytes = [UInt8](repeating: 0, count: sample)
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, sample) }
-        guard n > 0 else { return 0 }
-        let lines = max(1, bytes[0..<n].lazy.filter { $0 == 0x0A }.count)
-        return Int(info.st_size) / max(1, n / lines) + 1
+        var (spanned, lines) = (0, 0)
+        for offset in Set([0, (size - sample) / 2, size - sample]) {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, sample, off_t(offset)) }
+            guard n > 0, let first = bytes[0..<n].firstIndex(of: 0x0A), let last = bytes[0..<n].lastIndex(of: 0x0A) else { continue }
+            // From the file's start, or from a line end, to the last line end in the sample.
+            let from = offset == 0 ? 0 : first + 1
+            guard from <= last else { continue }
+            (spanned, lines) = (spanned + last + 1 - from, lines + bytes[from...last].lazy.filter { $0 == 0x0A }.count)
+        }
+        guard lines > 0 else { return 1 }
+        return size / max(1, spanned / lines) + 1
     }
 
     /// Calls `body` with successive chunks of the file's bytes `from..<to` (to its end when `to` is nil).

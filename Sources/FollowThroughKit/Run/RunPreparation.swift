@@ -43,16 +43,16 @@ public enum RunPreparation {
     }
 
     /// As `load`, timing its steps.
-    /// `previousStatuses`: what the state recorded last run; recommendations that cannot have moved since and that no
-    /// rule lists are then counted but not kept (nil keeps them all).
-    public static func load(config: Config, asOf requested: LocalDate?, now: Int64, previousStatuses: StatusSnapshot? = nil,
+    /// `previous`: what the state recorded last run (`.none`: nothing yet); only the recommendations a rule lists or
+    /// whose status moved since are kept in full.
+    public static func load(config: Config, asOf requested: LocalDate?, now: Int64, previous: PreviousStatuses = .none,
                             timer: inout PhaseTimer) throws(RunFailure) -> LoadedRun {
         // The templates are parsed on a thread of their own while the exports are read (~40 ms at startup with a
         // core to spare); a template error still comes first, as when they were parsed before the read.
         let parsing = Parallel { () throws(TemplateError) in try TemplateLoader.load(directory: config.templatesDirectory) }
         let asOf = requested ?? LocalDateTime(utcSeconds: now, in: config.timeZone).date
         let read = Result { () throws(ExportError) in
-            try ExportLoader.load(config, previousStatuses: previousStatuses,
+            try ExportLoader.load(config, previous: previous,
                                   visitWindow: VisitWindow(asOf: asOf, lookaheadDays: config.rules.lookaheadDays),
                                   ageLimit: AgeLimit(asOf: asOf, maxAgeDays: config.rules.maxAgeDays))
         }

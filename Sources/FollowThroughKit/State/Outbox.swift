@@ -35,8 +35,8 @@ extension StateStore {
     static func prepare(_ db: Database, _ r: OutboxRequest) throws -> OutboxPreparation {
         let asOf = r.asOf.description
         // 1. Statuses and their changes.
-        // The snapshot the exports were read against (the builder kept in full what may have moved since).
-        let previous = try r.previousStatuses ?? StatusLedger.previous(db)
+        // Last run's statuses: already laid under tonight's when the exports were read against them (the nightly run).
+        let previous = r.dataset.statuses.knowsPrevious ? nil : try StatusLedger.previous(db)
         let detected = StatusChanges.detect(previous: previous, dataset: r.dataset, asOf: r.asOf)
         try StatusLedger.save(db, statuses: detected.next, changes: detected.changes, asOf: r.asOf)
 
@@ -100,7 +100,7 @@ extension StateStore {
                         kind: row["kind"], envelopeFrom: row["envelope_from"], recipient: row["recipient"])
         }
         return OutboxPreparation(
-            runID: r.runID, generation: generation, firstRun: previous.isEmpty, changesSeen: detected.changes.count,
+            runID: r.runID, generation: generation, firstRun: detected.next.previousCount == 0, changesSeen: detected.changes.count,
             storedByKind: storedByKind, tonightByKind: tonight, alreadyDelivered: alreadyDelivered,
             retriedFromEarlier: deliverable.filter { $0.asOf < asOf }.count, superseded: superseded,
             expired: settled.expired, deliverable: deliverable)

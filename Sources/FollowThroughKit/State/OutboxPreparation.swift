@@ -65,9 +65,9 @@ public typealias Compose = (_ plan: Plan, _ generation: Int, _ store: ([Composed
 public struct OutboxRequest {
     public var runID: Int64
     public var asOf: LocalDate
+    /// Tonight's data; when its statuses were not read against last run's (`StatusSnapshot.knowsPrevious`), the state's
+    /// are read now.
     public var dataset: Dataset
-    /// The statuses `dataset` was read against (`StatusStore.previousStatuses()`); nil: read them from the state now.
-    public var previousStatuses: StatusSnapshot?
     public var plan: Plan
     public var settings: FollowUpSettings
     public var resend: Bool
@@ -76,9 +76,9 @@ public struct OutboxRequest {
     public var compose: Compose
 
     public init(runID: Int64, asOf: LocalDate, dataset: Dataset, plan: Plan, settings: FollowUpSettings, resend: Bool,
-                now: Int64, envelopeFrom: String, previousStatuses: StatusSnapshot? = nil, compose: @escaping Compose) {
+                now: Int64, envelopeFrom: String, compose: @escaping Compose) {
         self.runID = runID; self.asOf = asOf; self.dataset = dataset; self.plan = plan; self.settings = settings
-        self.resend = resend; self.now = now; self.envelopeFrom = envelopeFrom; self.previousStatuses = previousStatuses
+        self.resend = resend; self.now = now; self.envelopeFrom = envelopeFrom
         self.compose = compose
     }
 }

@@ -26,17 +26,25 @@ struct StatusSnapshotTests {
         #expect(StatusSnapshot(encoded: StatusSnapshot().encoded())?.isEmpty == true)
     }
 
-    @Test func keepMissingAddsOldIDsAndCountsTheMoved() {
-        var tonight: StatusSnapshot = ["R1": .quoted, "R2": .open]
-        let moved = tonight.keepMissing(from: ["R1": .open, "R2": .open, "GONE": .declined])
-        #expect(moved == 1)
-        #expect(tonight.dictionary == ["R1": .quoted, "R2": .open, "GONE": .declined])
+    @Test func mergePreviousKeepsOldIDsAndCountsTheMoved() {
+        var tonight: StatusSnapshot = ["R1": .quoted, "R2": .open, "NEW": .accepted]
+        #expect(!tonight.knowsPrevious && tonight.previous("R1") == nil)
+        let moved = tonight.mergePrevious(["R1": .open, "R2": .open, "GONE": .declined])
+        #expect(moved == 1 && tonight.movedCount == 1)
+        #expect(tonight.knowsPrevious && tonight.previousCount == 3)
+        #expect(tonight.dictionary == ["R1": .quoted, "R2": .open, "NEW": .accepted, "GONE": .declined])
+        #expect(tonight.previous("R1") == .open && tonight.tonight("R1") == .quoted)
+        #expect(tonight.previous("NEW") == nil && tonight.tonight("NEW") == .accepted)
+        #expect(tonight.previous("GONE") == .declined && tonight.tonight("GONE") == nil)
+        // What the state keeps: the status to record, tonight's else last run's.
+        #expect(StatusSnapshot(encoded: tonight.encoded())?.dictionary == tonight.dictionary)
     }
 
-    /// Random nights: a builder given the last run's statuses keeps fewer recommendations, yet the plan's open list,
-    /// the statuses to record and the changes to announce equal those of a builder that keeps everything.
+    /// Random nights: a builder given the last run's statuses keeps fewer recommendations in full (the moved ones it
+    /// asks to read again), yet the plan's open list, the statuses to record and the changes to announce equal those
+    /// of a builder that keeps everything and compares afterwards.
     @Test(arguments: [1, 2, 3, 4, 5])
-    func keepingOnlyWhatMayHaveMovedChangesNoResult(seed: UInt64) {
+    func keepingOnlyWhatMovedChangesNoResult(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         var previous = StatusSnapshot()
         var recs: [Recommendation] = []
@@ -44,39 +52,53 @@ struct StatusSnapshotTests {
         for i in 0..<400 {
             let id = "R\(i)"
             let status = RecommendationStatus.allCases[Int(rng.next() % 5)]
-            recs.append(F.rec(id, site: "S\(i % 7)", status: status, by: rng.next() % 4 == 0 ? "" : "T1"))
+            var rec = F.rec(id, site: "S\(i % 7)", status: status, by: rng.next() % 4 == 0 ? "" : "T1",
+                            workOrder: rng.next() % 2 == 0 ? "W1" : "")
+            rec.line = i + 2
+            recs.append(rec)
             if rng.next() % 5 != 0 { previous[id] = TrackedStatus.allCases[Int(rng.next() % 6)] }
             if rng.next() % 6 == 0 { resolves.append(id) }
         }
-        let workOrders = [F.done("W1", site: "S1", resolves: resolves)]
-        func build(_ previous: StatusSnapshot?) -> Dataset {
-            var builder = DatasetBuilder()
-            builder.previousStatuses = previous
-            F.people.forEach { builder.add($0) }
-            workOrders.forEach { builder.add($0) }
-            recs.forEach { builder.add($0) }
-            if builder.beginRevisit() {  // the loader reads the file again for these
-                recs.forEach { builder.add($0) }
-                builder.endRevisit()
-            }
-            return builder.build().dataset
-        }
-        let all = build(nil), kept = build(previous)
-        var withoutRevisit = DatasetBuilder()
-        withoutRevisit.previousStatuses = previous
-        recs.forEach { withoutRevisit.add($0) }
-        let mustRevisit = withoutRevisit.beginRevisit()
-        #expect(mustRevisit)  // some accepted or declined ones were resolved since
+        previous["GONE"] = .declined  // no longer exported: kept
+        let workOrders = [F.done("W1", site: "S1", tech: "T2", resolves: resolves)]
+        let all = Dataset(people: F.people, workOrders: workOrders, recommendations: recs)
+        // The loader's order: recommendations, then the work orders, then last run's statuses and the moved rows.
+        var builder = DatasetBuilder()
+        builder.previous = PreviousStatuses(previous)
+        F.people.forEach { builder.add($0) }
+        recs.forEach { builder.add($0) }
+        builder.recordOnlyNeededTechnicians()
+        workOrders.forEach { builder.add($0) }
+        try builder.mergePrevious()
+        let lines = Set(builder.movedLines())
+        #expect(!lines.isEmpty)
+        builder.addMoved(Dictionary(uniqueKeysWithValues: recs.filter { lines.contains($0.line) }.map { ($0.line, $0) }))
+        let kept = builder.build().dataset
         #expect(kept.recommendations.count < all.recommendations.count)
         #expect(kept.recommendationCount == 400 && all.recommendationCount == 400)
-        #expect(kept.statuses.dictionary == all.statuses.dictionary)
+        #expect(kept.statuses.knowsPrevious && !all.statuses.knowsPrevious)
         let a = StatusChanges.detect(previous: previous, dataset: all, asOf: F.asOf)
-        let k = StatusChanges.detect(previous: previous, dataset: kept, asOf: F.asOf)
+        let k = StatusChanges.detect(previous: nil, dataset: kept, asOf: F.asOf)
         #expect(!a.changes.isEmpty)
+        #expect(a.changes.contains { $0.recommendedBy == "T2" })  // a moved one's technician, from its work order
         #expect(k.changes == a.changes)
         #expect(k.next.dictionary == a.next.dictionary && k.moved == a.moved)
+        #expect(k.next["GONE"] == .declined)
         let planner = Planner(settings: RuleSettings(), asOf: F.asOf)
         #expect(planner.plan(kept) == planner.plan(all))
+    }
+
+    /// A first night compares with nothing: statuses are recorded, no change is told.
+    @Test func aFirstNightTellsNoChange() throws {
+        var builder = DatasetBuilder()
+        builder.previous = PreviousStatuses.none
+        builder.add(F.rec("R1", site: "A", status: .accepted))
+        try builder.mergePrevious()
+        #expect(builder.movedLines().isEmpty)
+        let dataset = builder.build().dataset
+        #expect(dataset.recommendations.isEmpty)  // settled, and nothing to compare with
+        let detected = StatusChanges.detect(previous: ["R1": .open], dataset: dataset, asOf: F.asOf)  // read against none
+        #expect(detected.changes.isEmpty && detected.next.dictionary == ["R1": .accepted])
     }
 
     @Test func aCompletedWorkOrderMakesItResolvedUnlessTheExportSaysCompleted() {

@@ -143,7 +143,7 @@ import FollowThroughTestSupport
         plain.dataset.statuses.forEach { id, status in
             previous[id] = rng.next() % 3 == 0 ? TrackedStatus.allCases[Int(rng.next() % 6)] : status
         }
-        let night = try ExportLoader.load(config, previousStatuses: previous, splitAbove: 0)
+        let night = try ExportLoader.load(config, previous: PreviousStatuses(previous), splitAbove: 0)
         #expect(night.report == plain.report)
         #expect(night.dataset.recommendations.count <= plain.dataset.recommendations.count)
         let expected = StatusChanges.detect(previous: previous, dataset: plain.dataset, asOf: LocalDate(iso: "2026-11-23")!)

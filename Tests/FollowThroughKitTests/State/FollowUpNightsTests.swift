@@ -59,6 +59,38 @@ struct FollowUpNightsTests {
         #expect((later[0].text ?? "").contains("Reminded twice, last on 24 Nov 2026"))
     }
 
+    /// Settled recommendations without `recommended_by` are not kept while the exports are read; when one moves, its
+    /// row is read again and the news goes to its work order's technician: one carried out by a completed work order
+    /// (accepted → done), one whose export status moved (declined → accepted).
+    @Test func aSettledRecommendationThatMovesReachesItsWorkOrdersTechnician() throws {
+        let w = try Workspace()
+        defer { w.cleanup() }
+        w.completed("WO-5", site: "S-2", tech: "T2")
+        w.completed("WO-6", site: "S-3", tech: "T1")
+        w.recommendations.append("R-8,WO-6,S-3,AHU-8,Fix R-8 before winter,normal,100,declined,2026-09-01 10:00,2026-11-20,,S1,")
+        w.recommendations.append("R-9,WO-5,S-2,AHU-9,Fix R-9 before winter,normal,100,accepted,2026-09-01 10:00,2026-11-20,,S1,Q-9")
+        try w.write()
+        let job = InProcess(workspace: w, receiver: Receiver())
+        #expect(job.run("2026-11-23") == .ok)
+        #expect(job.receiver.messages.filter { $0.kind == "lead-update" }.isEmpty)
+
+        w.completed("WO-10", site: "S-2", tech: "T1", resolves: ["R-9"])
+        w.setStatus("R-8", "accepted", quote: "Q-8")
+        try w.write()
+        job.receiver.clear()
+        #expect(job.run("2026-11-24") == .ok)
+        let bruno = try job.receiver.dumps(to: "bruno@example.com", kind: "lead-update")
+        let brunoText = bruno.first?.text ?? ""
+        #expect(bruno.count == 1)
+        #expect(brunoText.contains("accepted → done by a completed work order"))
+        #expect(brunoText.contains("Fix R-9") && !brunoText.contains("Fix R-8"))
+        let alice = try job.receiver.dumps(to: "alice@example.com", kind: "lead-update")
+        let aliceText = alice.first?.text ?? ""
+        #expect(alice.count == 1)
+        #expect(aliceText.contains("Site S-3: declined → accepted"))
+        #expect(aliceText.contains("Fix R-8") && !aliceText.contains("Fix R-9"))
+    }
+
     @Test func aFailedDeliveryAnnouncesTheChangeAgainNextTime() throws {
         let (w, job) = try Self.workspace()
         defer { w.cleanup() }

@@ -48,7 +48,7 @@ import Testing
         #expect(try copiedRuns() == 20)
     }
 
-    /// The run hands what it read (the exports, the plan, the statuses it compared against) to `releaseAtEnd`, which
+    /// The run hands what it read (the exports with their statuses, the plan) to `releaseAtEnd`, which
     /// the command-line tool keeps until it exits instead of freeing it piece by piece.
     @Test func theRunHandsWhatItReadToReleaseAtEnd() throws {
         let w = try Workspace.oneVisitEach(technicians: 2)
@@ -61,7 +61,7 @@ import Testing
         let status = NightlyJob(environment: env, logger: .init(label: "test"))
             .run(RunRequest(configPath: w.config, asOf: LocalDate(iso: "2026-11-23")!))
         #expect(status == .ok)
-        let runs = released.all.compactMap { ($0 as? (LoadedRun, StatusSnapshot))?.0 }
+        let runs = released.all.compactMap { $0 as? LoadedRun }
         #expect(runs.count == 1 && runs.first?.plan.summaries.count == 2)
     }
 }
