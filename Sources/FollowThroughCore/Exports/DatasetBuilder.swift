@@ -31,7 +31,7 @@ public struct DatasetBuilder: Sendable {
     var sites = SiteDirectory()
     /// Recommendation ids seen: their first line and the export's status (`line << 8 | TrackedStatus.code`); at
     /// `build()` it becomes the dataset's `statuses`.
-    var recommendationLines = ShortKeyTable()
+    var recommendationLines = IDTable()
     /// Ids a completed work order did (its `resolves`), when read before the recommendations (small inputs, tests).
     var resolved = ShortKeyTable()
     /// Once the recommendations are read (`recordOnlyNeededTechnicians()`): the recommendations a completed work order
@@ -305,13 +305,13 @@ public struct DatasetBuilder: Sendable {
     /// A value of `recommendationLines`: the row's line above the statuses (`StatusSnapshot.value(tonight:previous:)`).
     @inline(__always)
     static func lineValue(_ line: Int, _ statuses: UInt64) -> UInt64 {
-        precondition(line < 1 << 47, "too many lines to pack")
-        return UInt64(line) << 16 | statuses
+        precondition(line < 1 << 32, "too many lines to pack")
+        return UInt64(line) << 8 | statuses
     }
 
     /// The line in a value of `recommendationLines` (0: an id only the last run recorded).
     @inline(__always)
-    static func line(_ value: UInt64) -> Int { Int(value >> 16) }
+    static func line(_ value: UInt64) -> Int { Int(value >> 8) }
 
     /// Once the exports are read: lays the last run's statuses (`previous`) under tonight's, its ids that tonight's
     /// exports no longer have kept with their old status. Does what completed work orders did first.
@@ -401,7 +401,7 @@ public struct DatasetBuilder: Sendable {
         resolved.forEach { id, _ in dataset.resolvedIDs.insert(String(decoding: id, as: UTF8.self)) }
         // The id table becomes the statuses in place (the lines above them are no longer needed).
         dataset.statuses = StatusSnapshot(values: recommendationLines, previousCount: mergedPrevious)
-        recommendationLines = ShortKeyTable()
+        recommendationLines = IDTable()
         dataset.recommendationCount = tonightCount
         dataset.sites = sites
         sites = SiteDirectory()

@@ -6,16 +6,16 @@
 /// snapshot never forgets a recommendation.
 public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
     /// id → `Self.value(tonight:previous:)` in the low byte (the dataset builder keeps a row's line above it).
-    private(set) var table: ShortKeyTable
+    private(set) var table: IDTable
     /// True once last run's statuses were laid under tonight's (`mergePrevious`), even when there were none.
     public private(set) var knowsPrevious = false
     /// How many statuses last run recorded (0: a first run, nothing to compare with).
     public private(set) var previousCount = 0
 
-    public init() { table = ShortKeyTable() }
+    public init() { table = IDTable() }
 
     /// A snapshot over the dataset builder's table, whose values hold `value(tonight:previous:)` in their low byte.
-    init(values table: ShortKeyTable, previousCount: Int?) {
+    init(values table: IDTable, previousCount: Int?) {
         self.table = table
         knowsPrevious = previousCount != nil
         self.previousCount = previousCount ?? 0
@@ -125,7 +125,7 @@ public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
 
     /// Lays one of last run's statuses under the table's (see `mergePrevious(_:)`).
     @inline(__always)
-    static func mergePrevious(_ id: UnsafeRawBufferPointer, _ code: UInt64, into table: inout ShortKeyTable) {
+    static func mergePrevious(_ id: UnsafeRawBufferPointer, _ code: UInt64, into table: inout IDTable) {
         table.withValue(id, initial: value(tonight: none, previous: code)) { value, isNew in
             if !isNew { value = withPrevious(value, code) }
         }
@@ -158,7 +158,7 @@ public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
     /// As `init(encoded:)`, straight from the stored bytes (no copy of a value of several MB).
     public init?(encoded b: UnsafeRawBufferPointer) {
         guard b.count >= 4, b.prefix(4).elementsEqual(Self.magic) else { return nil }
-        var table = ShortKeyTable(expectedCount: b.count / 11)
+        var table = IDTable(expectedCount: b.count / 11)
         let ok = { () -> Bool in
             var i = 4
             while i < b.count {

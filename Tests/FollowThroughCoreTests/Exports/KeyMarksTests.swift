@@ -4,19 +4,19 @@ import Testing
 @Suite struct KeyMarksTests {
     static let long = "a-recommendation-id-longer-than-a-slot"
 
-    func table() -> ShortKeyTable {
-        var table = ShortKeyTable()
+    func table() -> IDTable {
+        var table = IDTable()
         for (i, id) in ["R1", "R2", "R3", "Café", Self.long].enumerated() { _ = table.insertIfAbsent(id, UInt64(i + 1) * 10) }
         return table
     }
 
-    func marked(_ marks: KeyMarks, in table: ShortKeyTable) -> [String: UInt64] {
+    func marked(_ marks: KeyMarks, in table: IDTable) -> [String: UInt64] {
         var seen: [String: UInt64] = [:]
         marks.forEachMarked(in: table) { id, value in seen[String(decoding: id, as: UTF8.self)] = value }
         return seen
     }
 
-    func mark(_ id: String, _ marks: inout KeyMarks, _ table: ShortKeyTable) -> Bool {
+    func mark(_ id: String, _ marks: inout KeyMarks, _ table: IDTable) -> Bool {
         Array(id.utf8).withUnsafeBytes { marks.mark($0, in: table) }
     }
 

@@ -1,0 +1,91 @@
+import FollowThroughTestSupport
+import Testing
+@testable import FollowThroughCore
+
+@Suite struct IDTableTests {
+    /// Packed (up to 11 ASCII bytes), 12–15 bytes, long, non-ASCII, and repeats: the answers of a dictionary, through
+    /// growth, with values of up to 40 bits.
+    @Test func answersLikeADictionaryThroughGrowth() {
+        var table = IDTable(expectedCount: 10)
+        var reference: [String: UInt64] = [:]
+        var rng = SplitMix64(seed: 11)
+        for i in 0..<30_000 {
+            let key = switch i % 6 {
+            case 0: "R-\(rng.next() % 5000)"
+            case 1: "\(rng.next() % 100_000_000_000)"  // up to 11 digits
+            case 2: "WO-\(i)-abcdef"
+            case 3: "site-\(i)-" + String(repeating: "y", count: 16)
+            case 4: "Réf-\(i % 700)"
+            default: "T\(i % 37)"
+            }
+            let value = rng.next() & IDTable.maxValue
+            let expected = reference[key]
+            if expected == nil { reference[key] = value }
+            #expect(table.insertIfAbsent(key, value) == expected)
+        }
+        #expect(table.count == reference.count)
+        for (key, value) in reference { #expect(table[key] == value, "\(key)") }
+        var seen: [String: UInt64] = [:]
+        table.forEach { id, value in seen[String(decoding: id, as: UTF8.self)] = value }
+        #expect(seen == reference)
+        #expect(table["missing"] == nil && table[""] == nil)
+    }
+
+    /// Keys of every length, differing in one byte anywhere (NUL and DEL among them): each its own key, found again,
+    /// handed back byte for byte.
+    @Test func everyLengthIsItsOwnKey() {
+        var table = IDTable()
+        var keys: Set<String> = []
+        for length in 1...13 {
+            for position in 0..<length {
+                for letter in ["a", "\u{0}", "\u{7F}", "Z"] {
+                    var chars = Array(repeating: Character("x"), count: length)
+                    chars[position] = Character(letter)
+                    keys.insert(String(chars))
+                }
+            }
+        }
+        let sorted = keys.sorted()
+        for (i, key) in sorted.enumerated() { #expect(table.insertIfAbsent(key, UInt64(i)) == nil, "\(key.debugDescription)") }
+        var seen: [String: UInt64] = [:]
+        table.forEach { id, value in seen[String(decoding: id, as: UTF8.self)] = value }
+        #expect(seen == Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, UInt64($0)) }))
+    }
+
+    @Test func canonicallyEquivalentKeysAreOneKey() {
+        var table = IDTable()
+        #expect(table.insertIfAbsent("\u{212A}1", 1) == nil)  // KELVIN SIGN + 1, NFC: "K1" (packed)
+        #expect(table.insertIfAbsent("K1", 2) == 1)
+        #expect(table.insertIfAbsent("Cafe\u{301}", 3) == nil)  // NFC "Café": not ASCII, kept wide
+        #expect(table["Café"] == 3)
+        #expect(table.count == 2)
+    }
+
+    @Test func squeezeAndSpreadRoundTrip() {
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<10_000 {
+            let word = rng.next() & 0x7F7F_7F7F_7F7F_7F7F
+            #expect(IDTable.spread(IDTable.squeeze(word)) == word)
+            #expect(IDTable.squeeze(word) >> 56 == 0)
+        }
+    }
+
+    /// Values and updates in place keep the slots; a copy shares them until either adds a key.
+    @Test func slotsStayPutUntilAKeyIsAdded() {
+        var table = IDTable()
+        for i in 0..<500 { _ = table.insertIfAbsent("R\(i)", UInt64(i)) }
+        var copy = table
+        #expect(copy.hasSameSlots(as: table))
+        let bytes = Array("R7".utf8)
+        bytes.withUnsafeBytes { key in
+            let updated = copy.updateExisting(key, to: IDTable.maxValue)
+            #expect(updated)
+            let slot = copy.slot(of: key)!
+            copy.updateValue(atSlot: slot) { $0 - 1 }
+            #expect(copy[key] == IDTable.maxValue - 1 && table[key] == 7)
+        }
+        #expect(copy.hasSameSlots(as: table))
+        _ = copy.insertIfAbsent("NEW", 1)
+        #expect(!copy.hasSameSlots(as: table))
+    }
+}
