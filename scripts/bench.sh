@@ -9,14 +9,16 @@
 # Environment: SEED (1), AS_OF (2026-11-23), RUNS (3), BENCH_DATA (bench-data, git-ignored),
 # RESULTS (bench/RESULTS.md; "-" to not write it), DUCKDB_THREADS (0 = DuckDB's default, all cores).
 # Per scale: generate once (cached in $BENCH_DATA/exports-N<scale>[-y<years>]-s<seed>-<as_of>-g<generator hash>),
-# then RUNS times, interleaved: wc -l over the three files, `followthrough run … --plan-out`, the DuckDB
-# peer (scripts/bench_duckdb.py + .sql), each under /usr/bin/time -v. Median wall time, max peak RSS.
-# Then scripts/bench_compare.py checks that both list the same ids; any mismatch fails the script.
+# then RUNS times, interleaved: wc -l over the three files, `followthrough run … --plan-out` on a fresh state
+# (night 1), the same again on that state as of the next day (night 2: last night's statuses read and compared),
+# the DuckDB peer (scripts/bench_duckdb.py + .sql), each under /usr/bin/time -v. Median wall time, max peak RSS.
+# Then scripts/bench_compare.py checks that night 1 and DuckDB list the same ids; any mismatch fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SEED=${SEED:-1}
 AS_OF=${AS_OF:-2026-11-23}
+AS_OF_2=$(date -u -d "$AS_OF + 1 day" +%F)   # night 2
 RUNS=${RUNS:-3}
 DATA=${BENCH_DATA:-$ROOT/bench-data}
 RESULTS=${RESULTS:-$ROOT/bench/RESULTS.md}
@@ -83,7 +85,7 @@ for spec in "${scales[@]}"; do
 import json, sys
 m = json.load(open(sys.argv[1]))
 print(sum(m["bytes"].values()), m["work_orders"] + m["recommendations"] + m["people"])' "$dir/manifest.json")
-  wc_t=(); ft_t=(); ft_k=(); dk_t=(); dk_k=()
+  wc_t=(); ft_t=(); ft_k=(); n2_t=(); n2_k=(); dk_t=(); dk_k=()
   for run in $(seq 1 "$RUNS"); do
     r=$WORK/$scale_id-$run
     mkdir -p "$r/ft/outbox" "$r/ft/state" "$r/duck"
@@ -120,18 +122,28 @@ EOF
     read -r t k < <(timed "$r/ft/run" "$BIN" run --config "$r/ft/followthrough.toml" --as-of "$AS_OF" \
                       --outbox "$r/ft/outbox" --plan-out "$r/ft/plan.json")
     ft_t+=("$t"); ft_k+=("$k")
+    # night 2: the same exports on the state night 1 left, one day later (its own outbox and plan)
+    mkdir -p "$r/ft/outbox2"
+    read -r t k < <(timed "$r/ft/run2" "$BIN" run --config "$r/ft/followthrough.toml" --as-of "$AS_OF_2" \
+                      --outbox "$r/ft/outbox2" --plan-out "$r/ft/plan2.json")
+    n2_t+=("$t"); n2_k+=("$k")
     read -r t k < <(timed "$r/duck/run" "$PY" scripts/bench_duckdb.py --data "$dir" --out "$r/duck" \
                       --as-of "$AS_OF" --threads "$DUCKDB_THREADS")
     dk_t+=("$t"); dk_k+=("$k")
-    echo "bench.sh: $scale_id run $run: wc ${wc_t[-1]} s, followthrough ${ft_t[-1]} s ${ft_k[-1]} kB, DuckDB ${dk_t[-1]} s ${dk_k[-1]} kB" >&2
+    echo "bench.sh: $scale_id run $run: wc ${wc_t[-1]} s, followthrough ${ft_t[-1]} s ${ft_k[-1]} kB, night 2 ${n2_t[-1]} s ${n2_k[-1]} kB, DuckDB ${dk_t[-1]} s ${dk_k[-1]} kB" >&2
     if [ "$run" -gt 1 ] && ! cmp -s "$WORK/$scale_id-1/ft/plan.json" "$r/ft/plan.json"; then
       echo "bench.sh: $scale_id: plan.json of run $run differs from run 1 (not deterministic)" >&2
       failed=1
     fi
   done
   # the binary's summary lines (its per-row warnings only counted: the generator makes unknown owners on purpose)
-  grep -h '^followthrough: ' "$WORK/$scale_id-1/ft/run.out" | grep -v '^followthrough: warning: ' | sed 's/^/  /' >&2 || true
-  echo "  ($(grep -c '^followthrough: warning: ' "$WORK/$scale_id-1/ft/run.out" || true) warning lines)" >&2
+  for night in 1 2; do
+    out=$WORK/$scale_id-1/ft/run.out; as_of=$AS_OF
+    [ "$night" = 2 ] && { out=$WORK/$scale_id-1/ft/run2.out; as_of=$AS_OF_2; }
+    echo "  night $night (as of $as_of):" >&2
+    grep -h '^followthrough: ' "$out" | grep -v '^followthrough: warning: ' | sed 's/^/    /' >&2 || true
+    echo "    ($(grep -c '^followthrough: warning: ' "$out" || true) warning lines)" >&2
+  done
   echo "bench.sh: $scale_id: comparing followthrough's plan.json with DuckDB's lists" >&2
   if ! "$PY" scripts/bench_compare.py --plan "$WORK/$scale_id-1/ft/plan.json" --duckdb "$WORK/$scale_id-1/duck" --data "$dir" >&2; then
     failed=1
@@ -143,12 +155,13 @@ EOF
     verdict="match"
   fi
   rows_md+=("$("$PY" - "$scale" "$years" "$bytes" "$rows" "$verdict" "$(median "${wc_t[@]}")" "$(median "${ft_t[@]}")" \
-      "$(maxof "${ft_k[@]}")" "$(median "${dk_t[@]}")" "$(maxof "${dk_k[@]}")" <<'EOF'
+      "$(maxof "${ft_k[@]}")" "$(median "${n2_t[@]}")" "$(maxof "${n2_k[@]}")" "$(median "${dk_t[@]}")" "$(maxof "${dk_k[@]}")" <<'EOF'
 import sys
-scale, years, size, rows, verdict, wc, ft, ftk, dk, dkk = sys.argv[1:]
+scale, years, size, rows, verdict, wc, ft, ftk, n2, n2k, dk, dkk = sys.argv[1:]
 label = f"{int(scale):,}" + ("" if years == "3" else f" over {years} years")
 ft, dk, ftk, dkk = float(ft), float(dk), int(ftk), int(dkk)
 print(f"| {label} | {int(size) / 1e6:.1f} | {int(rows):,} | {float(wc):.2f} | {ft:.2f} | {ftk / 1024:.0f} | "
+      f"{float(n2):.2f} | {int(n2k) / 1024:.0f} | "
       f"{dk:.2f} | {dkk / 1024:.0f} | {ft / dk:.2f} | {ftk / dkk:.2f} | {verdict} |")
 EOF
 )")
@@ -160,10 +173,12 @@ cmd="scripts/bench.sh ${scales[*]}"
 [ "$RUNS" != 3 ] && cmd="RUNS=$RUNS $cmd"
 [ "$DUCKDB_THREADS" != 0 ] && cmd="DUCKDB_THREADS=$DUCKDB_THREADS $cmd"
 table=$(
-  echo "Command: \`$cmd\` (seed $SEED, as of $AS_OF, median of $RUNS runs, peak RSS = max over runs)"
+  echo "Command: \`$cmd\` (seed $SEED, as of $AS_OF, median of $RUNS runs, peak RSS = max over runs;" \
+       "followthrough and peak RSS: night 1, a fresh state; night 2: the same state and exports as of $AS_OF_2;" \
+       "ratios and lists: night 1)"
   echo
-  echo "| scale (work orders) | files MB | rows | wc -l s | followthrough s | peak RSS MB | DuckDB s | DuckDB RSS MB | time ratio (ours/DuckDB) | RSS ratio | lists |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|"
+  echo "| scale (work orders) | files MB | rows | wc -l s | followthrough s | peak RSS MB | night 2 s | night 2 RSS MB | DuckDB s | DuckDB RSS MB | time ratio (ours/DuckDB) | RSS ratio | lists |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|"
   printf '%s\n' "${rows_md[@]}"
   echo
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB;" \
