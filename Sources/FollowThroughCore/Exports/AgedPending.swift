@@ -1,49 +1,111 @@
 /// The open or quoted recommendations too old to list (`AgeLimit`): the rules only count them, per site visited and
-/// per stale-lead digest, so each is kept as a 32-byte key with its names interned, not as a `PendingRecommendation`
+/// per stale-lead digest, so each is kept as a 24-byte key with its names interned, not as a `PendingRecommendation`
 /// (~120 bytes plus a rule key). Years of history add such recommendations by the hundred thousand; this keeps them
-/// from setting the run's memory. Resolved ones are marked at `DatasetBuilder.build()` (by line: a key is the first
-/// row of its id).
+/// from setting the run's memory: keys are kept in blocks of a fixed size (no array grown by doubling, up to half of
+/// it unused), and the keys of a later part of the file join by their blocks, never copied (a block read by the later
+/// part carries the map from its name numbers to these).
 public struct AgedPending: Sendable {
-    struct Key: Sendable {
-        var line: Int32
-        /// Indexes into `names`; `recommendedBy` -1 when blank.
+    /// One recommendation, as stored: its names as numbers of the block's part.
+    struct StoredKey: Sendable {
+        var line: UInt32
         var site: UInt32
         var owner: UInt32
-        var recommendedBy: Int32
-        /// Index into `workOrders` when `recommended_by` is blank and a work order is named (its technician is the
-        /// default, checked against people.csv); -1 otherwise.
-        var workOrder: Int32
+        /// A name number when `recommended_by` is given; `-2 - n` for its work order `n` (the technician then is the
+        /// default, checked against people.csv) when blank; -1 when both are blank.
+        var who: Int32
         /// `lastActivityAt.date.daysSinceEpoch`: stale or not.
         var lastActivity: Int32
-        /// In cents, 0 when blank (as the rules add them up).
+        /// In cents, 0 when blank; `Int32.min` when it does not fit (then in `largeValues`).
+        var value: Int32
+    }
+
+    /// One recommendation, as the rules and checks read it (names as numbers of this whole value).
+    struct Key: Sendable {
+        var line: Int
+        var site: UInt32
+        var owner: UInt32
+        /// A name number, or -1 when `recommended_by` is blank.
+        var recommendedBy: Int32
+        /// A position in `workOrders`, or -1 (only when `recommended_by` is blank and a work order is named).
+        var workOrder: Int32
+        var lastActivity: Int32
         var value: Int64
     }
 
-    private(set) var keys: [Key] = []
+    struct Block: Sendable {
+        var keys: [StoredKey] = []
+        /// The block's name numbers in this value's; nil when they are this value's own.
+        var names: [UInt32]?
+        /// Added to the block's work order numbers.
+        var workOrderBase: Int32 = 0
+    }
+
+    static let blockSize = 8192
+
+    private var blocks: [Block] = []
+    public private(set) var count = 0
     /// Sites, owners and technicians, each once.
     private(set) var names: [String] = []
     private var nameIndex = ShortKeyTable()
     private(set) var workOrders: [String] = []
-    /// Per key, true when a completed work order did it (set at build).
-    var resolved: [Bool] = []
+    /// Values of more than `Int32.max` cents, by line.
+    private var largeValues: [UInt32: Int64] = [:]
+    /// Lines left out (a later part's rows whose id the earlier part had).
+    private var dropped: Set<UInt32> = []
+    /// Lines of open or quoted recommendations a completed work order did (a bit each; set at build).
+    private var resolvedLines: [UInt64] = []
 
     public init() {}
 
-    public var count: Int { keys.count }
+    /// True when a completed work order did the recommendation on `line` (known once the builder has built).
+    func isResolved(line: Int) -> Bool {
+        line >> 6 < resolvedLines.count && resolvedLines[line >> 6] & 1 << UInt64(line & 63) != 0
+    }
 
-    /// True when a completed work order did the key at `position` (known once the builder has built).
-    func isResolved(_ position: Int) -> Bool { !resolved.isEmpty && resolved[position] }
+    /// Records that a completed work order did the open or quoted recommendation on `line` (aged or not).
+    mutating func markResolved(line: Int) {
+        if line >> 6 >= resolvedLines.count { resolvedLines += [UInt64](repeating: 0, count: line >> 6 + 1 - resolvedLines.count) }
+        resolvedLines[line >> 6] |= 1 << UInt64(line & 63)
+    }
 
     mutating func append(_ r: PendingRecommendation) {
-        precondition(r.line <= Int(Int32.max), "too many lines to pack")
-        var workOrder: Int32 = -1
+        precondition(r.line <= Int(UInt32.max), "too many lines to pack")
+        var who: Int32 = r.recommendedBy.isEmpty ? -1 : Int32(intern(r.recommendedBy))
         if r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
-            workOrder = Int32(workOrders.count)
+            who = -2 - Int32(workOrders.count)
             workOrders.append(r.workOrderID)
         }
-        keys.append(Key(line: Int32(r.line), site: intern(r.siteID), owner: intern(r.salesOwner),
-                        recommendedBy: r.recommendedBy.isEmpty ? -1 : Int32(intern(r.recommendedBy)), workOrder: workOrder,
-                        lastActivity: r.lastActivityAt.date.daysSinceEpoch, value: r.estimatedValueCents ?? 0))
+        let cents = r.estimatedValueCents ?? 0
+        var value = Int32.min
+        if let small = Int32(exactly: cents), small != .min { value = small } else { largeValues[UInt32(r.line)] = cents }
+        if blocks.isEmpty || blocks[blocks.count - 1].keys.count == Self.blockSize || blocks[blocks.count - 1].names != nil {
+            var block = Block()
+            block.keys.reserveCapacity(Self.blockSize)
+            blocks.append(block)
+        }
+        blocks[blocks.count - 1].keys.append(StoredKey(
+            line: UInt32(r.line), site: intern(r.siteID), owner: intern(r.salesOwner), who: who,
+            lastActivity: r.lastActivityAt.date.daysSinceEpoch, value: value))
+        count += 1
+    }
+
+    /// Calls `body` with each key not left out, in line order.
+    func forEach(_ body: (Key) throws -> Void) rethrows {
+        for block in blocks {
+            for stored in block.keys where dropped.isEmpty || !dropped.contains(stored.line) {
+                let map = block.names
+                var key = Key(line: Int(stored.line), site: map?[Int(stored.site)] ?? stored.site,
+                              owner: map?[Int(stored.owner)] ?? stored.owner, recommendedBy: -1, workOrder: -1,
+                              lastActivity: stored.lastActivity,
+                              value: stored.value == .min ? largeValues[stored.line] ?? 0 : Int64(stored.value))
+                if stored.who >= 0 {
+                    key.recommendedBy = Int32(bitPattern: map?[Int(stored.who)] ?? UInt32(stored.who))
+                } else if stored.who <= -2 {
+                    key.workOrder = -2 - stored.who + block.workOrderBase
+                }
+                try body(key)
+            }
+        }
     }
 
     func name(_ index: UInt32) -> String { names[Int(index)] }
@@ -57,29 +119,29 @@ public struct AgedPending: Sendable {
         return UInt32(next)
     }
 
-    /// The key of the row on `line`, if it is one of these (keys are in line order).
-    func position(ofLine line: Int) -> Int? {
-        var (low, high) = (0, keys.count)
-        while low < high {
-            let middle = (low + high) / 2
-            if Int(keys[middle].line) < line { low = middle + 1 } else { high = middle }
-        }
-        return low < keys.count && Int(keys[low].line) == line ? low : nil
-    }
-
-    /// Takes in the keys of a later part of the same file (lines after all of these), less those on `dropped` lines.
+    /// Takes in the keys of a later part of the same file (lines after all of these), less those on `dropped` lines:
+    /// its blocks join these as they are, with the map from its names to these.
     mutating func append(contentsOf later: AgedPending, droppingLines dropped: Set<Int>) {
         let remapped = later.names.map { intern($0) }
-        keys.reserveCapacity(keys.count + later.keys.count)
-        for var key in later.keys where dropped.isEmpty || !dropped.contains(Int(key.line)) {
-            key.site = remapped[Int(key.site)]
-            key.owner = remapped[Int(key.owner)]
-            if key.recommendedBy >= 0 { key.recommendedBy = Int32(remapped[Int(key.recommendedBy)]) }
-            if key.workOrder >= 0 {
-                workOrders.append(later.workOrders[Int(key.workOrder)])
-                key.workOrder = Int32(workOrders.count - 1)
-            }
-            keys.append(key)
+        let base = Int32(workOrders.count)
+        workOrders.append(contentsOf: later.workOrders)
+        for var block in later.blocks {
+            block.names = block.names.map { $0.map { remapped[Int($0)] } } ?? remapped
+            block.workOrderBase += base
+            blocks.append(block)
         }
+        largeValues.merge(later.largeValues) { mine, _ in mine }
+        self.dropped.formUnion(later.dropped)
+        let droppedHere = later.count(onLines: dropped)
+        self.dropped.formUnion(dropped.lazy.map { UInt32($0) })
+        count += later.count - droppedHere
+    }
+
+    /// How many of these keys (not left out) are on `lines`.
+    private func count(onLines lines: Set<Int>) -> Int {
+        guard !lines.isEmpty else { return 0 }
+        var n = 0
+        forEach { if lines.contains($0.line) { n += 1 } }
+        return n
     }
 }

@@ -4,15 +4,16 @@ extension DatasetBuilder {
     func checkAged(_ aged: AgedPending, technicians: WorkOrderTechnicians, sites: SiteDirectory, people: ShortKeyTable) -> [DataIssue] {
         var issues: [DataIssue] = []
         let file = name(.recommendations), workOrders = name(.workOrders), peopleFile = name(.people)
-        func warn(_ line: Int32, _ message: @autoclosure () -> String) {
-            if issues.count < maxListedIssues { issues.append(DataIssue(file: file, line: Int(line), message: message())) }
+        func warn(_ line: Int, _ message: @autoclosure () -> String) {
+            if issues.count < maxListedIssues { issues.append(DataIssue(file: file, line: line, message: message())) }
         }
-        func checkPerson(_ id: String, _ role: String, _ line: Int32) {
+        func checkPerson(_ id: String, _ role: String, _ line: Int) {
             if !id.isEmpty, people[id] == nil { warn(line, "\(role) '\(id)' is not in \(peopleFile)") }
         }
         // Names are few (sites and people): each is looked up once.
         var siteKnown = [Bool?](repeating: nil, count: aged.names.count)
-        for (position, key) in aged.keys.enumerated() where !aged.isResolved(position) {
+        aged.forEach { key in
+            guard !aged.isResolved(line: key.line) else { return }
             let site = Int(key.site)
             if siteKnown[site] == nil { siteKnown[site] = sites.contains(aged.names[site]) }
             if siteKnown[site] == false { warn(key.line, "site '\(aged.names[site])' has no work order in \(workOrders)") }

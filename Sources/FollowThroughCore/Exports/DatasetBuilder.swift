@@ -370,16 +370,15 @@ public struct DatasetBuilder: Sendable {
         guard !workDoneApplied else { return }
         workDoneApplied = true
         tonightCount = recommendationLines.count
-        var ids = ShortKeyTable()
-        var agedFlags = [Bool](repeating: false, count: dataset.aged.count)
+        var ids = ShortKeyTable(), lines: [Int] = []
         let open = TrackedStatus.open.code, quoted = TrackedStatus.quoted.code
         forEachResolved { id, value in
             let tonight = StatusSnapshot.tonight(value)
             guard tonight == open || tonight == quoted, ids.insertIfAbsent(id, 0) == nil else { return }
-            if !agedFlags.isEmpty, let position = dataset.aged.position(ofLine: Self.line(value)) { agedFlags[position] = true }
+            lines.append(Self.line(value))
         }
         resolvedPendingIDs = ids
-        dataset.aged.resolved = agedFlags
+        if dataset.aged.count > 0 { for line in lines { dataset.aged.markResolved(line: line) } }
         let completed = TrackedStatus.completed.code, resolvedCode = TrackedStatus.resolved.code
         func resolve(_ value: UInt64) -> UInt64 { StatusSnapshot.tonight(value) == completed ? value : value & ~0xF | resolvedCode }
         resolvedMarks?.update(&recommendationLines, resolve)

@@ -99,12 +99,13 @@ struct AgedTally {
         // Names are few: each site's slot and each owner's digest is looked up once.
         var siteSlot = [Int32?](repeating: nil, count: aged.names.count)
         var digest = [Int32?](repeating: nil, count: aged.names.count)
-        for (position, key) in aged.keys.enumerated() where !aged.isResolved(position) {
+        aged.forEach { key in
+            guard !aged.isResolved(line: key.line) else { return }
             open += 1
             let site = Int(key.site)
             if siteSlot[site] == nil { siteSlot[site] = siteSlots.count == 0 ? -1 : siteSlots.slot(of: aged.names[site]) ?? -1 }
             if let slot = siteSlot[site], slot >= 0 { atSite[Int(slot)] += 1 }
-            guard isStale(LocalDate(daysSinceEpoch: key.lastActivity)) else { continue }
+            guard isStale(LocalDate(daysSinceEpoch: key.lastActivity)) else { return }
             let owner = Int(key.owner)
             if digest[owner] == nil { digest[owner] = owners.slot(aged.names[owner]) }
             let slot = Int(digest[owner]!)
