@@ -47,7 +47,12 @@ public struct AgedPending: Sendable {
     /// Sites, owners and technicians, each once.
     private(set) var names: [String] = []
     private var nameIndex = ShortKeyTable()
+    /// The work orders keys name (`StoredKey.who`), by id until `pinWorkOrders(in:)`.
     private(set) var workOrders: [String] = []
+    /// After `pinWorkOrders(in:)`: each named work order's slot in the table of wanted work orders (-1: an id the
+    /// table keeps as a `String`, then in `unpinned`).
+    private var workOrderSlots: [Int32] = []
+    private var unpinned: [Int32: String] = [:]
     /// Values of more than `Int32.max` cents, by line.
     private var largeValues: [UInt32: Int64] = [:]
     /// Lines left out (a later part's rows whose id the earlier part had).
@@ -109,7 +114,28 @@ public struct AgedPending: Sendable {
     }
 
     func name(_ index: UInt32) -> String { names[Int(index)] }
-    func workOrder(_ key: Key) -> String? { key.workOrder < 0 ? nil : workOrders[Int(key.workOrder)] }
+    /// Where the key's work order is: its id, or once pinned, its slot in the wanted work orders' table.
+    enum WorkOrderReference: Equatable { case id(String), slot(Int) }
+
+    func workOrder(_ key: Key) -> WorkOrderReference? {
+        guard key.workOrder >= 0 else { return nil }
+        guard !workOrderSlots.isEmpty else { return .id(workOrders[Int(key.workOrder)]) }
+        let slot = workOrderSlots[Int(key.workOrder)]
+        return slot >= 0 ? .slot(Int(slot)) : .id(unpinned[key.workOrder]!)
+    }
+
+    /// Replaces the named work orders' ids (16 bytes each, a quarter of a million over 15 years) by their slots in
+    /// `table`, which holds them all and whose keys no longer move.
+    mutating func pinWorkOrders(in table: ShortKeyTable) {
+        workOrderSlots.reserveCapacity(workOrders.count)
+        for (n, var id) in workOrders.enumerated() {
+            let slot = id.withUTF8 { table.slot(of: UnsafeRawBufferPointer($0)) }
+            precondition(slot != nil || table[id] != nil, "pinned to a table without the work order")
+            workOrderSlots.append(slot.map { Int32($0) } ?? -1)
+            if slot == nil { unpinned[Int32(n)] = id }
+        }
+        workOrders = []
+    }
     func recommendedBy(_ key: Key) -> String { key.recommendedBy < 0 ? "" : names[Int(key.recommendedBy)] }
 
     private mutating func intern(_ name: String) -> UInt32 {
@@ -122,6 +148,8 @@ public struct AgedPending: Sendable {
     /// Takes in the keys of a later part of the same file (lines after all of these), less those on `dropped` lines:
     /// its blocks join these as they are, with the map from its names to these.
     mutating func append(contentsOf later: AgedPending, droppingLines dropped: Set<Int>) {
+        guard later.count > 0 else { return }  // the parts of the work orders read none
+        precondition(workOrderSlots.isEmpty && later.workOrderSlots.isEmpty, "parts join before their work orders are pinned")
         let remapped = later.names.map { intern($0) }
         let base = Int32(workOrders.count)
         workOrders.append(contentsOf: later.workOrders)

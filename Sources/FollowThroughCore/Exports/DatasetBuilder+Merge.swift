@@ -98,6 +98,8 @@ extension DatasetBuilder {
                 mine != 0 || theirs == 0 ? mine : remapped(theirs)
             }
         } else {
+            // Only when every work order was recorded (the aged keys pin slots of the wanted ones, which must not move).
+            precondition(!recordsOnlyNeededTechnicians, "the parts' wanted work orders are in the same slots")
             workOrderTechnicians.reserveCapacity(workOrderTechnicians.count + later.workOrderTechnicians.count)
             later.workOrderTechnicians.forEach { id, value in _ = workOrderTechnicians.insertIfAbsent(id, remapped(value)) }
         }

@@ -57,6 +57,9 @@ extension DatasetBuilder {
         visitTechnicians.reserveCapacity(visitTechnicians.count + later.visitTechnicians.count)
         for visit in later.visitTechnicians where !dropped.contains(Int(visit >> 24)) { visitTechnicians.append(remapped(visit)) }
         nextVisitBySite.reserveCapacity(nextVisitBySite.count + later.laterVisits.count)
+        // Room for all at once: the visits to come are at the file's end, nearly all in the later part, and growing
+        // this part's few to their number by doubling held up to twice them while the parts merged.
+        laterVisits.reserveCapacity(laterVisits.count + later.laterVisits.count)
         for visit in later.laterVisits {
             var site = visit.siteID
             let held = site.withUTF8 { nextVisitBySite[UnsafeRawBufferPointer($0)] }.map { Int($0) }

@@ -117,6 +117,7 @@ public struct DatasetBuilder: Sendable {
             wanted.updateValues { id, _ in seen[id] ?? 0 }
         }
         workOrderTechnicians = wanted
+        dataset.aged.pinWorkOrders(in: workOrderTechnicians)
         recordsOnlyNeededTechnicians = true
         resolvedMarks = KeyMarks(over: recommendationLines)
     }
@@ -450,6 +451,16 @@ extension DatasetBuilder {
         subscript(_ workOrderID: String) -> String? {
             guard let seen = ids[workOrderID], seen & 0xFF_FFFF != 0 else { return nil }
             return names[Int(seen & 0xFF_FFFF) - 1]
+        }
+
+        subscript(_ reference: AgedPending.WorkOrderReference) -> String? {
+            switch reference {
+            case .id(let id): return self[id]
+            case .slot(let slot):
+                var seen: UInt64 = 0
+                ids.withEntry(atSlot: slot) { _, value in seen = value }
+                return seen & 0xFF_FFFF != 0 ? names[Int(seen & 0xFF_FFFF) - 1] : nil
+            }
         }
     }
 

@@ -15,9 +15,11 @@ final class Parallel<Value: Sendable, Failure: Error>: @unchecked Sendable {
         thread.start()
     }
 
-    /// The work's value, or its error; waits until it is done. Called once (the semaphore orders the accesses).
+    /// The work's value, or its error; waits until it is done. Called once (the semaphore orders the accesses): the
+    /// value is handed over, not kept (the thread's object may outlive the work, and a copy kept here would make the
+    /// receiver's first write to a shared table copy it).
     func value() throws(Failure) -> Value {
         done.wait()
-        return try result!.get()
+        return try result.take()!.get()
     }
 }

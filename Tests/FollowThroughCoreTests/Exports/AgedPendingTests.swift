@@ -31,7 +31,7 @@ import Testing
         var all: [Seen] = []
         aged.forEach { key in
             all.append(Seen(line: key.line, site: aged.name(key.site), owner: aged.name(key.owner), recommendedBy: aged.recommendedBy(key),
-                            workOrder: aged.workOrder(key), lastActivity: key.lastActivity, value: key.value))
+                            workOrder: aged.workOrder(key).map { if case .id(let id) = $0 { id } else { "slot" } }, lastActivity: key.lastActivity, value: key.value))
         }
         return all
     }
@@ -74,5 +74,32 @@ import Testing
         aged.markResolved(line: 2)
         #expect(aged.isResolved(line: 70) && aged.isResolved(line: 2))
         #expect(!aged.isResolved(line: 3) && !aged.isResolved(line: 71) && !aged.isResolved(line: 10_000))
+    }
+}
+
+extension AgedPendingTests {
+    /// Once pinned, a key's work order is its slot in the wanted work orders' table (a long id stays an id).
+    @Test func pinnedWorkOrdersAreSlotsOfTheTable() {
+        var aged = AgedPending()
+        var table = ShortKeyTable()
+        let long = "WORK-ORDER-WITH-A-LONG-ID-1"
+        for (i, workOrder) in ["W1", long, "W2"].enumerated() {
+            var r = Recommendation(id: "R\(i)", workOrderID: workOrder, siteID: "S", description: "", status: .open,
+                                   createdAt: LocalDateTime(date: LocalDate(daysSinceEpoch: 15_000)))
+            r.line = i + 2
+            aged.append(PendingRecommendation(r, record: -1))
+            _ = table.insertIfAbsent(workOrder, UInt64(10 + i))
+        }
+        aged.pinWorkOrders(in: table)
+        var seen: [UInt64] = []
+        aged.forEach { key in
+            switch aged.workOrder(key) {
+            case .slot(let slot)?: table.withEntry(atSlot: slot) { _, value in seen.append(value) }
+            case .id(let id)?: seen.append(table[id] ?? 0)
+            case nil: seen.append(0)
+            }
+        }
+        #expect(seen == [10, 11, 12])
+        #expect(aged.workOrders.isEmpty)
     }
 }
