@@ -126,7 +126,7 @@ public struct AgedPending: Sendable {
 
     /// Replaces the named work orders' ids (16 bytes each, a quarter of a million over 15 years) by their slots in
     /// `table`, which holds them all and whose keys no longer move.
-    mutating func pinWorkOrders(in table: ShortKeyTable) {
+    mutating func pinWorkOrders(in table: IDTable) {
         workOrderSlots.reserveCapacity(workOrders.count)
         for (n, var id) in workOrders.enumerated() {
             let slot = id.withUTF8 { table.slot(of: UnsafeRawBufferPointer($0)) }

@@ -20,7 +20,7 @@ public struct DatasetBuilder: Sendable {
     var laterVisits: [WorkOrder] = []
     /// Work orders whose technician is the `recommended_by` default of a kept recommendation: `line << 24 | technician + 1`
     /// of the first row with the id (technician: index into `technicianNames`, -1: none); 0 while not seen.
-    var workOrderTechnicians = ShortKeyTable()
+    var workOrderTechnicians = IDTable()
     /// True once the recommendations were read (`recordOnlyNeededTechnicians()`): `workOrderTechnicians` then holds
     /// exactly the work orders wanted, and rows only fill in their values (its slots never move, so two parts of a
     /// file merge slot by slot). False: every work order's technician is recorded.
@@ -105,8 +105,8 @@ public struct DatasetBuilder: Sendable {
         // orders each hold one).
         let recommendations = dataset.recommendations.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }
         let pending = dataset.pending.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }
-        var wanted = ShortKeyTable(expectedCount: laterWorkOrders.count + recommendations.count + pending.count
-                                                  + dataset.aged.workOrders.count)
+        var wanted = IDTable(expectedCount: laterWorkOrders.count + recommendations.count + pending.count
+                                            + dataset.aged.workOrders.count)
         laterWorkOrders.forEach { id, _ in _ = wanted.insertIfAbsent(id, 0) }
         laterWorkOrders = ShortKeyTable()
         for r in recommendations { _ = wanted.insertIfAbsent(r.workOrderID, 0) }
@@ -208,10 +208,17 @@ public struct DatasetBuilder: Sendable {
     mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) {
         if recordsOnlyNeededTechnicians {
             guard workOrderTechnicians[id] == 0 else { return }  // not wanted (nil), or seen before
-            workOrderTechnicians.updateExisting(id, to: packedTechnician(line: line, technician))
+            workOrderTechnicians.updateExisting(id, to: seenTechnician(technician))
         } else {
-            _ = workOrderTechnicians.insertIfAbsent(id, packedTechnician(line: line, technician))
+            _ = workOrderTechnicians.insertIfAbsent(id, seenTechnician(technician))
         }
+    }
+
+    /// A value of `workOrderTechnicians`: seen (never 0), and the technician (`technicianNames` position + 1, 0: none).
+    mutating func seenTechnician(_ technician: UnsafeRawBufferPointer) -> UInt64 {
+        let tech = technician.isEmpty ? -1 : intern(technician)
+        precondition(tech < (1 << 24) - 1, "too many technicians to pack")
+        return 1 << 24 | UInt64(tech + 1)
     }
 
     mutating func packedTechnician(line: Int, _ technician: UnsafeRawBufferPointer) -> UInt64 {
@@ -446,7 +453,7 @@ public struct DatasetBuilder: Sendable {
 extension DatasetBuilder {
     /// Each wanted work order's technician, by work order id.
     struct WorkOrderTechnicians: Sendable {
-        let ids: ShortKeyTable
+        let ids: IDTable
         let names: [String]
         subscript(_ workOrderID: String) -> String? {
             guard let seen = ids[workOrderID], seen & 0xFF_FFFF != 0 else { return nil }

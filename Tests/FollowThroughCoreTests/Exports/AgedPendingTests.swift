@@ -81,7 +81,7 @@ extension AgedPendingTests {
     /// Once pinned, a key's work order is its slot in the wanted work orders' table (a long id stays an id).
     @Test func pinnedWorkOrdersAreSlotsOfTheTable() {
         var aged = AgedPending()
-        var table = ShortKeyTable()
+        var table = IDTable()
         let long = "WORK-ORDER-WITH-A-LONG-ID-1"
         for (i, workOrder) in ["W1", long, "W2"].enumerated() {
             var r = Recommendation(id: "R\(i)", workOrderID: workOrder, siteID: "S", description: "", status: .open,

@@ -89,3 +89,28 @@ import Testing
         #expect(!copy.hasSameSlots(as: table))
     }
 }
+
+extension IDTableTests {
+    /// What the parts of a file do with one table of wanted ids: a copy with its values zeroed, each side's values set,
+    /// then joined slot by slot; and every value rewritten from its key.
+    @Test func zeroedCopiesCombineSlotBySlot() {
+        var table = IDTable()
+        let ids = (0..<3000).map { $0 % 10 == 0 ? "a-long-work-order-id-\($0)" : "WO-\($0)" }
+        for id in ids { _ = table.insertIfAbsent(id, 0) }
+        var later = table
+        later.zeroValues()
+        for (i, id) in ids.enumerated() {
+            Array(id.utf8).withUnsafeBytes { key in
+                if i % 3 == 0 { table.updateExisting(key, to: UInt64(i) + 1) }
+                if i % 2 == 0 { later.updateExisting(key, to: UInt64(i) + 100_000) }
+            }
+        }
+        #expect(table.hasSameSlots(as: later))
+        table.combineValues(with: later) { mine, theirs in mine != 0 ? mine : theirs }
+        for (i, id) in ids.enumerated() {
+            #expect(table[id] == (i % 3 == 0 ? UInt64(i) + 1 : i % 2 == 0 ? UInt64(i) + 100_000 : 0), "\(id)")
+        }
+        table.updateValues { key, value in UInt64(key.count) }
+        #expect(ids.allSatisfy { table[$0] == UInt64($0.utf8.count) })
+    }
+}
