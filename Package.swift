@@ -30,7 +30,7 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
-        // zstd, for the message bodies kept in the state.
+        // zstd, for the message bodies and the recommendation statuses kept in the state.
         .target(
             name: "CZstd",
             linkerSettings: [.linkedLibrary("zstd")]

@@ -1,5 +1,5 @@
 #ifndef FOLLOWTHROUGH_CZSTD_H
 #define FOLLOWTHROUGH_CZSTD_H
-// zstd (Debian's libzstd1; libzstd-dev to build), for the message bodies kept in the state file.
+// zstd (Debian's libzstd1; libzstd-dev to build), for the message bodies and the statuses kept in the state file.
 #include <zstd.h>
 #endif

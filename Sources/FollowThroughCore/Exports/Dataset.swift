@@ -7,9 +7,9 @@ public struct Dataset: Sendable {
     /// The open or quoted recommendations a completed work order carried out (so no longer open). Others it did are
     /// tracked as `resolved` in `statuses`; ids of no recommendation count for nothing.
     public var resolvedIDs: Set<String>
-    /// The recommendations held in full: all of them, or, when the builder was given the previous statuses, those whose
-    /// status may have moved (see `DatasetBuilder.previousStatuses`) and the pending ones unless the builder keeps
-    /// those as rows to read again (`DatasetBuilder.keepsPendingText`).
+    /// The recommendations held in full: all of them, or, when the builder was given the last run's statuses, those
+    /// whose status moved since (read again: see `DatasetBuilder.previous`) and the pending ones unless the builder
+    /// keeps those as rows to read again (`DatasetBuilder.keepsPendingInFull`).
     public var recommendations: [Recommendation]
     /// Every open or quoted recommendation (resolved or not), in file order: what the rules rank.
     public var pending: [PendingRecommendation] = []
