@@ -35,7 +35,7 @@ struct IDTable: Sendable {
     /// Starts fetching the slot where a lookup of `key` begins (see `ShortKeyTable.prefetch`).
     @inline(__always)
     func prefetch(_ key: UnsafeRawBufferPointer) {
-        guard capacity > 0, let (a, b) = Self.pack(key) else { return }
+        guard capacity > 0, let (a, b) = Self.packAny(key) else { return }
         words.withUnsafeBufferPointer { ft_prefetch($0.baseAddress! + 2 * slot(a, b)) }
     }
 
@@ -197,13 +197,10 @@ struct IDTable: Sendable {
 
     // MARK: - Packing
 
-    /// The first slot to probe: the hash scaled to the table (multiply-high), so any capacity works.
+    /// The first slot to probe: `ShortKeyTable`'s hash scaled to the table (multiply-high), so any capacity works.
     @inline(__always)
     private func slot(_ a: UInt64, _ b: UInt64) -> Int {
-        var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &+ 0x632B_E59B_D9B4_E019)
-        h = (h ^ (h >> 31)) &* 0xD6E8_FEB8_6659_FD93
-        h ^= h >> 32
-        return Int(truncatingIfNeeded: h.multipliedFullWidth(by: UInt64(capacity)).high)
+        Int(truncatingIfNeeded: UInt64(bitPattern: Int64(ShortKeyTable.hash(a, b))).multipliedFullWidth(by: UInt64(capacity)).high)
     }
 
     /// Slots for `count` keys at a load of at most four fifths.
@@ -224,33 +221,17 @@ struct IDTable: Sendable {
 
     /// The key's characters packed 7 bits each (the first eight in 56 bits; the rest, with the length, in 25), or nil
     /// when it is empty, longer than 11 bytes or not ASCII. A non-ASCII key whose NFC form packs is packed as that form.
+    /// (From `ShortKeyTable`'s packing: its bytes in two words, the length in the top byte of the second.)
     @inline(__always)
     static func packAny(_ key: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
-        if let packed = pack(key) { return packed }
-        guard key.count <= 44, key.contains(where: { $0 >= 0x80 }) else { return nil }  // NFC never shrinks a key 4×
-        var nfc = String(decoding: key, as: UTF8.self).precomposedStringWithCanonicalMapping
-        return nfc.withUTF8 { pack(UnsafeRawBufferPointer($0)) }
-    }
-
-    @inline(__always)
-    private static func pack(_ key: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
-        let n = key.count
-        guard n <= 11, n > 0, let p = key.baseAddress else { return nil }
-        @inline(__always) func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-        @inline(__always) func half(_ offset: Int) -> UInt64 {
-            UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        var packed = ShortKeyTable.pack(key)
+        if packed == nil, key.count <= 44, key.contains(where: { $0 >= 0x80 }) {  // NFC never shrinks a key 4×
+            packed = ShortKeyTable.packNormalized(String(decoding: key, as: UTF8.self))
         }
-        var a: UInt64 = 0, b: UInt64 = 0
-        if n >= 8 {
-            a = word(0)
-            if n > 8 { b = word(n - 8) >> UInt64(8 * (16 - n)) }  // bytes 8..<n, from the last eight
-        } else if n >= 4 {
-            a = half(0) | half(n - 4) << UInt64(8 * (n - 4))  // the two halves overlap by 8 - n bytes, which agree
-        } else {
-            for i in 0..<n { a |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << UInt64(8 * i) }
-        }
-        guard (a | b) & 0x8080_8080_8080_8080 == 0 else { return nil }
-        return (squeeze(a), squeeze(b) | UInt64(n) << 21)
+        guard let (a, b) = packed else { return nil }
+        let n = b >> 56
+        guard n <= 11 else { return nil }
+        return (squeeze(a), squeeze(b & 0x00FF_FFFF_FFFF_FFFF) | n << 21)
     }
 
     /// Eight 7-bit bytes (little-endian) as 56 bits.

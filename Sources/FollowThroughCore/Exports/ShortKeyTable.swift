@@ -254,7 +254,7 @@ struct ShortKeyTable: Sendable {
     }
 
     /// A non-ASCII key whose NFC form is short ASCII (e.g. a Kelvin sign for K) packs as that form; nil otherwise.
-    private static func packNormalized(_ key: String) -> (UInt64, UInt64)? {
+    static func packNormalized(_ key: String) -> (UInt64, UInt64)? {
         guard !key.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         var nfc = key.precomposedStringWithCanonicalMapping
         return nfc.withUTF8 { pack(UnsafeRawBufferPointer($0)) }
@@ -264,7 +264,7 @@ struct ShortKeyTable: Sendable {
     /// nil when longer than 15 bytes, empty, or not all ASCII.
     /// The bytes are read as overlapping words (no copy through memory: a `memcpy` call per key cost more than the rest).
     @inline(__always)
-    private static func pack(_ key: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
+    static func pack(_ key: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
         let n = key.count
         guard n <= 15, n > 0, let p = key.baseAddress else { return nil }
         @inline(__always) func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
@@ -285,7 +285,7 @@ struct ShortKeyTable: Sendable {
     }
 
     @inline(__always)
-    private static func hash(_ a: UInt64, _ b: UInt64) -> Int {
+    static func hash(_ a: UInt64, _ b: UInt64) -> Int {
         var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &+ 0x632B_E59B_D9B4_E019)
         h = (h ^ (h >> 31)) &* 0xD6E8_FEB8_6659_FD93
         h ^= h >> 32

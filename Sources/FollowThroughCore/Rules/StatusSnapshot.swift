@@ -158,27 +158,12 @@ public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
     /// As `init(encoded:)`, straight from the stored bytes (no copy of a value of several MB).
     public init?(encoded b: UnsafeRawBufferPointer) {
         guard b.count >= 4, b.prefix(4).elementsEqual(Self.magic) else { return nil }
-        var table = IDTable(expectedCount: b.count / 11)
-        let ok = { () -> Bool in
-            var i = 4
-            while i < b.count {
-                var n = 0, shift = 0
-                while true {
-                    guard i < b.count, shift < 28 else { return false }
-                    let byte = b[i]; i += 1
-                    n |= Int(byte & 0x7F) << shift
-                    if byte < 0x80 { break }
-                    shift += 7
-                }
-                guard n > 0, i + n < b.count, TrackedStatus(code: UInt64(b[i + n])) != nil else { return false }
-                _ = table.insertIfAbsent(UnsafeRawBufferPointer(rebasing: b[i..<(i + n)]),
-                                         Self.value(tonight: UInt64(b[i + n]), previous: Self.none))
-                i += n + 1
-            }
-            return true
-        }()
-        guard ok else { return nil }
-        self.table = table
+        // The entries after the magic are laid out as one chunk's (`forEachEntry(inChunk:)`), which is never empty.
+        var snapshot = StatusSnapshot(expectedCount: b.count / 11)
+        guard b.count == 4 || Self.forEachEntry(inChunk: UnsafeRawBufferPointer(rebasing: b[4...]), { snapshot.set($0, $1) }) != nil else {
+            return nil
+        }
+        self = snapshot
     }
 }
 
