@@ -17,18 +17,21 @@ public enum OutboxTransport {
             guard folder >= 0 else { throw TransportSetupError("\(directory): cannot open the outbox folder (\(String(cString: strerror(errno))))") }
             defer { close(folder) }
             while messages.hasMore {
-                // Only the envelope of what waits for the flush is kept: bodies are dropped once written.
-                var written: [(messageID: String, recipient: String, path: String)] = []
-                for _ in 0..<batchSize {
-                    guard let message = messages.next() else { break }
-                    let path = (directory.hasSuffix("/") ? directory : directory + "/") + fileName(asOf: asOf, kind: message.kind, recipient: message.recipient)
-                    if let problem = write(message.data, to: path) {
-                        onOutcome(DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
-                                                  permanent: false, attempts: 1, reply: "cannot write \(path): \(problem)"))
-                    } else {
-                        written.append((message.messageID, message.recipient, path))
+                // Only the envelope of what waits for the flush is kept: bodies are dropped once written. Two threads
+                // write (creating a file and copying its bytes is the kernel's work, ~0.2 ms a message at 1M).
+                let batch = Batch(size: batchSize)
+                DispatchQueue.concurrentPerform(iterations: writers) { _ in
+                    while batch.claim(), let message = messages.next() {
+                        let path = (directory.hasSuffix("/") ? directory : directory + "/") + fileName(asOf: asOf, kind: message.kind, recipient: message.recipient)
+                        if let problem = write(message.data, to: path) {
+                            onOutcome(DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
+                                                      permanent: false, attempts: 1, reply: "cannot write \(path): \(problem)"))
+                        } else {
+                            batch.written.add((message.messageID, message.recipient, path))
+                        }
                     }
                 }
+                let written = batch.written.all
                 // One flush for the batch instead of one fsync per file; nothing is reported delivered before it.
                 let flushed = written.isEmpty || ft_syncfs(folder) == 0
                 let problem = flushed ? "" : String(cString: strerror(errno))
@@ -41,6 +44,19 @@ public enum OutboxTransport {
                 }
             }
         }
+    }
+
+    /// Threads writing a batch.
+    static let writers = 2
+
+    /// The messages of one batch, claimed one at a time by the writing threads, and what they wrote.
+    final class Batch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var left: Int
+        let written = LockedList<(messageID: String, recipient: String, path: String)>()
+        init(size: Int) { left = size }
+        /// True while the batch has room for one more message (and counts it).
+        func claim() -> Bool { lock.withLock { guard left > 0 else { return false }; left -= 1; return true } }
     }
 
     /// Writes `data` to a temporary file beside `path`, then renames it into place; the reason on failure.

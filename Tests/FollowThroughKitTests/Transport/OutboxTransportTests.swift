@@ -1,0 +1,33 @@
+import Foundation
+@testable import FollowThroughKit
+import Testing
+
+/// The outbox folder as a transport, on a real file system: batches written by two threads, flushed, then reported.
+@Suite struct OutboxTransportTests {
+    @Test func everyMessageIsWrittenWholeAndReportedOnceAcrossBatches() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let count = OutboxTransport.batchSize * 2 + 7
+        let messages = (0..<count).map { i in
+            OutgoingMessage(messageID: "m\(i)@example.com", kind: "pre-visit", envelopeFrom: "desk@example.com",
+                            recipient: "tech\(i)@example.com", data: Array("Subject: \(i)\r\n\r\n".utf8) + [UInt8](repeating: UInt8(i % 251), count: 1000 + i))
+        }
+        // One file cannot be written: a folder stands where its temporary file would go.
+        let blocked = OutboxTransport.fileName(asOf: "2026-11-23", kind: "pre-visit", recipient: "tech5@example.com")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(blocked + ".tmp"), withIntermediateDirectories: false)
+        let outcomes = LockedList<DeliveryOutcome>()
+        try OutboxTransport.live(directory: dir.path, asOf: "2026-11-23")
+            .deliver(MessageSource(count: count, batchSize: 16) { Array(messages[$0]) }) { outcomes.add($0) }
+        let byID = Dictionary(grouping: outcomes.all, by: \.messageID)
+        #expect(outcomes.all.count == count && byID.count == count)
+        #expect(byID["m5@example.com"]?.first?.status == .failed)
+        #expect(byID["m5@example.com"]?.first?.reply.hasPrefix("cannot write") == true)
+        for (i, message) in messages.enumerated() where i != 5 {
+            #expect(byID[message.messageID]?.first?.status == .delivered)
+            let name = OutboxTransport.fileName(asOf: "2026-11-23", kind: "pre-visit", recipient: message.recipient)
+            #expect(try Data(contentsOf: dir.appendingPathComponent(name)) == Data(message.data), "\(name)")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers == [blocked + ".tmp"])
+    }
+}
