@@ -18,8 +18,8 @@ public struct DatasetBuilder: Sendable {
     /// With `visitWindow`: the earliest visit after the window at each site (position in `laterVisits`).
     var nextVisitBySite = ShortKeyTable()
     var laterVisits: [WorkOrder] = []
-    /// Work orders whose technician is the `recommended_by` default of a kept recommendation: `line << 24 | technician + 1`
-    /// of the first row with the id (technician: index into `technicianNames`, -1: none); 0 while not seen.
+    /// Work orders whose technician is the `recommended_by` default of a kept recommendation: `seenTechnician` of the
+    /// first row with the id; 0 while not seen.
     var workOrderTechnicians = IDTable()
     /// True once the recommendations were read (`recordOnlyNeededTechnicians()`): `workOrderTechnicians` then holds
     /// exactly the work orders wanted, and rows only fill in their values (its slots never move, so two parts of a
@@ -52,6 +52,8 @@ public struct DatasetBuilder: Sendable {
     public var previous: PreviousStatuses?
     /// Ids laid under tonight's by `mergePrevious()`; nil until then.
     var mergedPrevious: Int?
+    /// The rows `movedLines()` asked to read again, until `addMoved(_:)`.
+    var moved: [MovedRow] = []
     /// True once `applyWorkDone()` has run.
     var workDoneApplied = false
     /// The recommendations `reserve(recommendations:)` made room for.
@@ -326,10 +328,13 @@ public struct DatasetBuilder: Sendable {
     public mutating func mergePrevious() throws {
         guard let previous, mergedPrevious == nil else { return }
         applyWorkDone()
-        recommendationLines.reserveCapacity(recommendationLines.count + previous.count / 64)  // most ids are in both
+        // Most ids are in both; room, too, for all of last run's should tonight's export hold far fewer.
+        recommendationLines.reserveCapacity(max(recommendationLines.count, previous.count) + previous.count / 64)
         var merged = 0
         try previous.forEach { id, status in
-            StatusSnapshot.mergePrevious(id, status.code, into: &recommendationLines)
+            guard StatusSnapshot.mergePrevious(id, status.code, into: &recommendationLines) else {
+                throw PreviousStatusRepeated(id: String(decoding: id, as: UTF8.self))
+            }
             merged += 1
         }
         mergedPrevious = merged
@@ -337,19 +342,50 @@ public struct DatasetBuilder: Sendable {
 
     /// After `mergePrevious()`: the lines of the recommendations whose status moved since the last run and that are not
     /// held in full, in file order; their rows are to be read again and handed to `addMoved(_:)`.
-    public func movedLines() -> [Int] {
+    public mutating func movedLines() -> [Int] {
         guard mergedPrevious != nil else { return [] }
         let held = Set(dataset.recommendations.map(\.line))
-        var lines: [Int] = []
-        recommendationLines.forEach { _, value in
-            if StatusSnapshot.moved(value), !held.contains(Self.line(value)) { lines.append(Self.line(value)) }
+        var rows: [MovedRow] = []
+        recommendationLines.forEach { id, value in
+            guard StatusSnapshot.moved(value), !held.contains(Self.line(value)) else { return }
+            rows.append(MovedRow(line: Self.line(value), id: String(decoding: id, as: UTF8.self), tonight: StatusSnapshot.tonight(value)))
         }
-        return lines.sorted()
+        moved = rows.sorted { $0.line < $1.line }
+        return moved.map(\.line)
     }
 
-    /// The rows of `movedLines()`, read again in full.
-    public mutating func addMoved(_ rows: [Int: Recommendation]) {
-        dataset.recommendations.append(contentsOf: rows.sorted { $0.key < $1.key }.map(\.value))
+    /// Last run's statuses named one recommendation twice: they are damaged.
+    public struct PreviousStatusRepeated: Error, CustomStringConvertible {
+        public var id: String
+        public var description: String { "the recorded recommendation statuses are damaged (recommendation '\(id)' twice)" }
+    }
+
+    /// A recommendation whose row is to be read again: where it was, and what it said.
+    struct MovedRow: Sendable {
+        var line: Int
+        var id: String
+        /// Tonight's `TrackedStatus.code`.
+        var tonight: UInt64
+    }
+
+    /// The rows of `movedLines()`, read again in full (by line, as `RecordDecoder.recommendation(_:)` decodes them). A
+    /// row missing, or holding another recommendation or status, means the file changed since it was read: the
+    /// changes cannot be trusted (and, recorded, would never be told).
+    public mutating func addMoved(_ rows: [Int: Recommendation]) throws(RowsChanged) {
+        let resolved = TrackedStatus.resolved.code
+        dataset.recommendations.reserveCapacity(dataset.recommendations.count + moved.count)
+        for expected in moved {
+            guard let row = rows[expected.line] else {
+                throw RowsChanged(line: expected.line, message: "recommendation '\(expected.id)' is no longer on this line")
+            }
+            let status = TrackedStatus(row.status).code
+            guard row.id == expected.id,
+                  expected.tonight == resolved ? row.status != .completed : status == expected.tonight else {
+                throw RowsChanged(line: expected.line, message: "this line held recommendation '\(expected.id)' earlier in the run and now '\(row.id)' (\(row.status.rawValue))")
+            }
+            dataset.recommendations.append(row)
+        }
+        moved = []
     }
 
     static func duplicate(_ kind: ExportKind, _ id: String, first: Int) -> String {

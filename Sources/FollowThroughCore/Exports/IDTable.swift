@@ -58,11 +58,17 @@ struct IDTable: Sendable {
             if isNew, !isKnownUniquelyReferenced(&layout) { layout = Layout() }
             return wide.withValue(key, initial: initial, body)
         }
-        if packedCount * 5 >= capacity * 4 { resize(to: max(1024, capacity * 2)) }
+        if capacity == 0 { resize(to: 1024) }
         var i = slot(a, b)
         while true {
             let high = words[2 * i + 1]
             if high & Self.highKeyMask == 0 {
+                // Grown only when a key is added: slots stay put while only values change (see `KeyMarks`).
+                if packedCount * 5 >= capacity * 4 {
+                    resize(to: capacity * 2)
+                    i = slot(a, b)
+                    while words[2 * i + 1] & Self.highKeyMask != 0 { i = i + 1 == capacity ? 0 : i + 1 }
+                }
                 if !isKnownUniquelyReferenced(&layout) { layout = Layout() }
                 packedCount += 1
                 var value = initial

@@ -61,11 +61,17 @@ struct ShortKeyTable: Sendable {
 
     @inline(__always)
     private mutating func withSlot<R>(_ a: UInt64, _ b: UInt64, _ initial: UInt64, _ body: (inout UInt64, Bool) -> R) -> R {
-        if count * 5 >= capacity * 4 { resize(to: max(1024, capacity * 2)) }
+        if capacity == 0 { resize(to: 1024) }
         var i = slot(a, b)
         while true {
             let kb = words[3 * i + 1]
             if kb == 0 {
+                // Grown only when a key is added: slots stay put while only values change.
+                if count * 5 >= capacity * 4 {
+                    resize(to: capacity * 2)
+                    i = slot(a, b)
+                    while words[3 * i + 1] != 0 { i = i + 1 == capacity ? 0 : i + 1 }
+                }
                 if !isKnownUniquelyReferenced(&layout) { layout = Layout() }
                 words[3 * i] = a; words[3 * i + 1] = b
                 words[3 * i + 2] = initial
@@ -127,22 +133,6 @@ struct ShortKeyTable: Sendable {
         return true
     }
 
-    /// Slots in the table (positions for `slot(of:)`).
-    var slotCount: Int { capacity }
-
-    /// Where a packed key is held: its slot, never moved until a key is added; nil when the key is absent, and for a key
-    /// kept in the dictionary of long keys (`isLong(_:)` tells those apart).
-    @inline(__always)
-    func slot(of key: UnsafeRawBufferPointer) -> Int? {
-        guard let (a, b) = Self.pack(key) ?? Self.packNormalized(String(decoding: key, as: UTF8.self)) else { return nil }
-        return findSlot(a, b)
-    }
-
-    /// True when the key cannot be packed into a slot: the table keeps it as a `String` of its own.
-    func isLong(_ key: UnsafeRawBufferPointer) -> Bool {
-        Self.pack(key) == nil && Self.packNormalized(String(decoding: key, as: UTF8.self)) == nil
-    }
-
     /// Calls `body` with the key and value held in slot `i`; false when the slot is empty.
     @discardableResult @inline(__always)
     func withEntry(atSlot i: Int, _ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) rethrows -> Bool {
@@ -151,11 +141,6 @@ struct ShortKeyTable: Sendable {
         let count = Int(words[3 * i + 1] >> 56)
         try withUnsafeBytes(of: &key) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count]), words[3 * i + 2]) }
         return true
-    }
-
-    /// Replaces the value in slot `i`, when it holds a key, by `transform(value)`.
-    mutating func updateValue(atSlot i: Int, _ transform: (UInt64) -> UInt64) {
-        if words[3 * i + 1] != 0 { words[3 * i + 2] = transform(words[3 * i + 2]) }
     }
 
     /// Every value set to 0, the keys kept where they are.

@@ -117,17 +117,20 @@ public struct StatusSnapshot: Sendable, ExpressibleByDictionaryLiteral {
     @discardableResult
     public mutating func mergePrevious(_ older: StatusSnapshot) -> Int {
         table.reserveCapacity(table.count + older.count)
-        older.forEachEntry { id, code in Self.mergePrevious(id, code, into: &table) }
+        older.forEachEntry { id, code in _ = Self.mergePrevious(id, code, into: &table) }
         knowsPrevious = true
         previousCount += older.count
         return movedCount
     }
 
-    /// Lays one of last run's statuses under the table's (see `mergePrevious(_:)`).
+    /// Lays one of last run's statuses under the table's (see `mergePrevious(_:)`); false when the id had one already
+    /// (a snapshot holds each id once: the stored one is damaged).
     @inline(__always)
-    static func mergePrevious(_ id: UnsafeRawBufferPointer, _ code: UInt64, into table: inout IDTable) {
+    static func mergePrevious(_ id: UnsafeRawBufferPointer, _ code: UInt64, into table: inout IDTable) -> Bool {
         table.withValue(id, initial: value(tonight: none, previous: code)) { value, isNew in
-            if !isNew { value = withPrevious(value, code) }
+            guard !isNew else { return true }
+            defer { value = withPrevious(value, code) }
+            return previous(value) == none
         }
     }
 

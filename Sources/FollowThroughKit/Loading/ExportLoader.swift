@@ -32,12 +32,22 @@ public enum ExportLoader {
         builder.recordOnlyNeededTechnicians()
         try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, splitAbove: splitAbove, into: &builder)
         // Last run's statuses under tonight's; the recommendations whose status moved since, read again in full.
-        do { try builder.mergePrevious() } catch {
+        do { try builder.mergePrevious() } catch let error as StateError {
+            throw ExportError(file: error.file, line: nil, message: error.message, hint: error.hint)
+        } catch let error as DatasetBuilder.PreviousStatusRepeated {
+            throw ExportError(file: config.statePath, line: nil, message: error.description, hint: StatusLedger.damaged.hint)
+        } catch {
             throw ExportError(file: config.statePath, line: nil, message: "cannot read the recorded recommendation statuses (\(error))",
                               hint: "run again; if it persists, restore the state file from a backup")
         }
         let moved = builder.movedLines()
-        if !moved.isEmpty { builder.addMoved(try recommendations(config, lines: moved)) }
+        if !moved.isEmpty {
+            let rows = try recommendations(config, lines: moved)
+            do { try builder.addMoved(rows) } catch {
+                throw ExportError(file: config.exports[.recommendations]!.displayName, line: error.line, message: error.message,
+                                  hint: "the export changed while the run read it; run again once it is written in full; nothing was sent")
+            }
+        }
         return builder.build()
     }
 

@@ -6,19 +6,32 @@ extension StateStore {
     /// gathered in a filter by one pass over the stored pieces now (which also finds a damaged snapshot before any
     /// export is read), and read again, a piece at a time, when they are laid under tonight's. Never held whole beside
     /// tonight's statuses: at 1.2M recommendations that was a second table of ~40 MB.
+    /// The second read finds the same snapshot: a run holds the lock while it may write one, but a dry run takes no
+    /// lock, and a run finishing between its two reads is told as such (run again), not as damage.
     public func previousStatusesToMerge() throws(StateError) -> PreviousStatuses {
-        let (count, ids) = try read { db in
+        let (count, ids, taken) = try read { db in
             var ids: IDFilter?
             let count = try StatusLedger.forEachRecorded(db, expecting: { ids = IDFilter(expectedCount: $0) }) { id, _ in
                 ids!.insert(id)
             }
-            return (count, ids ?? .empty)
+            return (count, ids ?? .empty, try Self.snapshotTaken(db))
         }
         guard count > 0 else { return .none }
         return PreviousStatuses(count: count, ids: ids) { [self] body in
             try read { db in
+                guard try Self.snapshotTaken(db) == taken else {
+                    throw StateError(file: "", message: "the recorded recommendation statuses changed while this run read them (another run finished meanwhile)",
+                                     hint: "run again")
+                }
                 guard try StatusLedger.forEachRecorded(db, body) == count else { throw StatusLedger.damaged }
             }
         }
+    }
+
+    /// Which snapshot the state holds: the run that took it, and its date and size.
+    private static func snapshotTaken(_ db: Database) throws -> [String] {
+        try Row.fetchOne(db, sql: """
+            SELECT taken_on, count, (SELECT MAX(id) FROM run WHERE finished_at IS NOT NULL) FROM status_snapshot WHERE id = 1
+            """).map { row in (0..<3).map { "\(row[$0] as DatabaseValue)" } } ?? []
     }
 }

@@ -114,3 +114,22 @@ extension IDTableTests {
         #expect(ids.allSatisfy { table[$0] == UInt64($0.utf8.count) })
     }
 }
+
+extension IDTableTests {
+    /// At the load limit, a key already held is updated in place: slots move only when a key is added.
+    @Test func updatingAKeyAtTheLoadLimitKeepsTheSlots() {
+        var table = IDTable()
+        _ = table.insertIfAbsent("R0", 1)
+        var i = 1
+        while table.count * 5 < table.slotCount * 4 { _ = table.insertIfAbsent("R\(i)", 1); i += 1 }
+        let before = table
+        let key = Array("R0".utf8)
+        let slot = key.withUnsafeBytes { table.slot(of: $0) }
+        key.withUnsafeBytes { table.withValue($0, initial: 0) { value, _ in value = 7 } }
+        #expect(table.hasSameSlots(as: before))
+        #expect(key.withUnsafeBytes { table.slot(of: $0) } == slot)
+        #expect(table["R0"] == 7 && table.slotCount == before.slotCount)
+        _ = table.insertIfAbsent("NEW", 1)
+        #expect(table.slotCount > before.slotCount && table["NEW"] == 1 && table["R0"] == 7)
+    }
+}

@@ -72,7 +72,7 @@ struct StatusSnapshotTests {
         try builder.mergePrevious()
         let lines = Set(builder.movedLines())
         #expect(!lines.isEmpty)
-        builder.addMoved(Dictionary(uniqueKeysWithValues: recs.filter { lines.contains($0.line) }.map { ($0.line, $0) }))
+        try builder.addMoved(Dictionary(uniqueKeysWithValues: recs.filter { lines.contains($0.line) }.map { ($0.line, $0) }))
         let kept = builder.build().dataset
         #expect(kept.recommendations.count < all.recommendations.count)
         #expect(kept.recommendationCount == 400 && all.recommendationCount == 400)
@@ -106,5 +106,48 @@ struct StatusSnapshotTests {
                         recommendations: [F.rec("R1", site: "A", status: .accepted), F.rec("R2", site: "A", status: .completed),
                                           F.rec("R3", site: "A"), F.rec("R4", site: "A", status: .declined)])
         #expect(d.statuses.dictionary == ["R1": .resolved, "R2": .completed, "R3": .resolved, "R4": .declined])
+    }
+}
+
+extension StatusSnapshotTests {
+    /// A builder that read R1 (open) and R2 (accepted) on lines 2 and 3, and last run's statuses (both moved since).
+    func builderWithTwoMoved() throws -> DatasetBuilder {
+        var builder = DatasetBuilder()
+        builder.keepsPendingInFull = false
+        builder.previous = PreviousStatuses(["R1": .quoted, "R2": .declined])
+        var r1 = F.rec("R1", site: "A"), r2 = F.rec("R2", site: "A", status: .accepted)
+        r1.line = 2; r2.line = 3
+        builder.add(r1)
+        builder.add(r2)
+        try builder.mergePrevious()
+        #expect(builder.movedLines() == [2, 3])
+        return builder
+    }
+
+    /// The moved rows read again must be the rows read first: another recommendation on the line, a status other
+    /// than the one read, or no row at all means the export changed under the run.
+    @Test func movedRowsThatChangedSinceTheFirstReadAreRefused() throws {
+        var r1 = F.rec("R1", site: "A"), r2 = F.rec("R2", site: "A", status: .accepted)
+        r1.line = 2; r2.line = 3
+        var other = F.rec("R9", site: "A", status: .accepted)
+        other.line = 3
+        var declined = r2
+        declined.status = .declined
+        for rows in [[2: r1, 3: other], [2: r1], [2: r1, 3: declined]] {
+            var builder = try builderWithTwoMoved()
+            #expect(throws: RowsChanged.self) { try builder.addMoved(rows) }
+        }
+        var builder = try builderWithTwoMoved()
+        try builder.addMoved([2: r1, 3: r2])
+        #expect(builder.build().dataset.recommendations.map(\.id) == ["R1", "R2"])
+    }
+
+    @Test func lastRunsStatusesNamingAnIdTwiceAreDamaged() {
+        var builder = DatasetBuilder()
+        builder.previous = PreviousStatuses(count: 2, ids: .empty) { body in
+            try Array("R1".utf8).withUnsafeBytes { try body($0, .open) }
+            try Array("R1".utf8).withUnsafeBytes { try body($0, .quoted) }
+        }
+        #expect(throws: DatasetBuilder.PreviousStatusRepeated.self) { try builder.mergePrevious() }
     }
 }
