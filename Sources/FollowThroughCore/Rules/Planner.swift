@@ -14,9 +14,20 @@ public struct Planner: Sendable {
         // The rules filter and sort small keys of the open recommendations, never copies of them: see `RuleInput`.
         withRuleInput(dataset) { input in
             plan.stats.open = input.open.count + input.aged.open
-            preVisitSummaries(input, into: &plan)
-            staleLeadDigests(input, into: &plan)
-            plan.rowsToRead = Set(input.placeholders.lines).sorted()
+            // The two rules read the same input and write plans of their own, side by side (each ~10 ms at 1M).
+            let inputs = Unchecked([input.withLog(), input.withLog()])
+            let parts = concurrentMap(2) { rule in
+                var part = Plan()
+                if rule == 0 { preVisitSummaries(inputs.value[0], into: &part) } else { staleLeadDigests(inputs.value[1], into: &part) }
+                return part
+            }
+            let (visits, digests) = (parts[0], parts[1])
+            plan.summaries = visits.summaries
+            plan.unreachable = visits.unreachable
+            plan.stats.visitsInWindow = visits.stats.visitsInWindow
+            plan.digests = digests.digests
+            plan.stats.stale = digests.stats.stale
+            plan.rowsToRead = Set(inputs.value[0].placeholders.lines + inputs.value[1].placeholders.lines).sorted()
         }
         return plan
     }
@@ -29,4 +40,11 @@ public struct Planner: Sendable {
         guard let person = people[id], !person.email.isEmpty else { return nil }
         return person
     }
+}
+
+/// A value handed to other threads that the compiler cannot prove safe to share: `RuleInput`'s views of the dataset's
+/// arrays, valid while `withRuleInput` runs, which the threads using them do not outlive.
+struct Unchecked<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -34,8 +34,16 @@ struct RuleInput {
     /// The open ones among `dataset.aged` (too old to list), counted: per site slot, per digest slot when stale.
     let aged: AgedTally
 
-    /// Lines of the recommendations handed out without their text (see `Plan.rowsToRead`).
-    let placeholders = LineLog()
+    /// Lines of the recommendations handed out without their text (see `Plan.rowsToRead`): one log for each rule
+    /// applied at the same time (`withLog()`).
+    private(set) var placeholders = LineLog()
+
+    /// The same input with a log of its own, for a rule applied beside another.
+    func withLog() -> RuleInput {
+        var input = self
+        input.placeholders = LineLog()
+        return input
+    }
 
     /// The recommendation behind a key (a copy: for the few that get listed); without its text when the dataset does
     /// not hold it in full, its line then logged in `placeholders`.

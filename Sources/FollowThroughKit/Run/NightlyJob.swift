@@ -130,7 +130,8 @@ public struct NightlyJob: Sendable {
                     // Rendering time only: the clock stops while each batch is stored.
                     var renderStart = DispatchTime.now().uptimeNanoseconds
                     var nanoseconds: UInt64 = 0
-                    let composer = RunPreparation.composer(loaded, now: started, resendGeneration: generation)
+                    var composer = RunPreparation.composer(loaded, now: started, resendGeneration: generation)
+                    composer.pack = BodyCompression.pack
                     problems.add(contentsOf: try composer.compose(plan, batchSize: Self.renderBatchSize) { batch in
                         nanoseconds += DispatchTime.now().uptimeNanoseconds - renderStart
                         try store(batch)

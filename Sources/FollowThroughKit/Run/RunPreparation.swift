@@ -68,6 +68,7 @@ public enum RunPreparation {
                 status: .configOrInput)
         }
         var plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
+        timer.lap("plan")
         if !plan.rowsToRead.isEmpty {
             let file = config.exports[.recommendations]!.displayName
             do {
@@ -78,7 +79,7 @@ public enum RunPreparation {
                 throw RunFailure(message: "\(error)", status: .configOrInput)
             }
         }
-        timer.lap("plan")
+        timer.lap("read_rows")
         return LoadedRun(config: config, asOf: asOf, dataset: loaded.dataset, report: loaded.report, plan: plan, templates: templates)
     }
 

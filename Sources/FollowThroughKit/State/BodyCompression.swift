@@ -19,7 +19,7 @@ enum BodyCompression {
     /// What to store for `body`: its zstd frame when smaller, else the bytes as they are.
     static func pack(_ body: [UInt8]) -> [UInt8] {
         let bound = ZSTD_compressBound(body.count)
-        let frame = compressor.withLock { context in
+        let frame = compressors.withContext { context in
             [UInt8](unsafeUninitializedCapacity: bound) { out, count in
                 guard let context else { return count = 0 }
                 let written = body.withUnsafeBytes { ZSTD_compress2(context, out.baseAddress, bound, $0.baseAddress, body.count) }
@@ -49,7 +49,7 @@ enum BodyCompression {
     /// zstd fails or `out` is shorter than `ZSTD_compressBound(source.count)`.
     static func compress(_ source: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int? {
         guard out.count >= ZSTD_compressBound(source.count), let base = out.baseAddress else { return nil }
-        let written = compressor.withLock { context -> Int? in
+        let written = compressors.withContext { context -> Int? in
             guard let context else { return nil }
             let written = ZSTD_compress2(context, base, out.count, source.baseAddress, source.count)
             return ZSTD_isError(written) != 0 ? nil : written
@@ -76,22 +76,28 @@ enum BodyCompression {
         return ZSTD_isError(written) == 0 && written == contentSize
     }
 
-    /// One compression context, made once and reused (making one per body cost as much as compressing it); bodies
-    /// are stored from one thread, so the lock is never waited on.
-    private static let compressor = Compressor()
+    /// Compression contexts, made as needed and reused (making one per body cost as much as compressing it): one
+    /// for each thread compressing at the same time (bodies are packed where they are rendered, on every core).
+    private static let compressors = Compressors()
 
-    private final class Compressor: @unchecked Sendable {
+    private final class Compressors: @unchecked Sendable {
         private let lock = NSLock()
-        private let context: OpaquePointer?
+        private var idle: [OpaquePointer] = []
 
-        init() {
-            context = ZSTD_createCCtx()
+        /// Calls `body` with a context no other thread is using (nil when zstd cannot make one).
+        func withContext<T>(_ body: (OpaquePointer?) -> T) -> T {
+            guard let context = lock.withLock({ idle.popLast() }) ?? Self.make() else { return body(nil) }
+            defer { lock.withLock { idle.append(context) } }
+            return body(context)
+        }
+
+        private static func make() -> OpaquePointer? {
+            guard let context = ZSTD_createCCtx() else { return nil }
             // With a checksum of the content: a damaged frame is refused at delivery, never sent as garbage.
             ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
             ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
+            return context
         }
-
-        func withLock<T>(_ body: (OpaquePointer?) -> T) -> T { lock.withLock { body(context) } }
     }
 
     private static func startsWithMagic(_ bytes: some Collection<UInt8>) -> Bool {

@@ -5,10 +5,10 @@ import GRDB
 /// The bytes of each stored message, in a table of their own (schema v4): recording a delivery outcome rewrites
 /// only the small `message` row, and delivery reads the bodies a batch at a time, as the transport takes them.
 enum MessageBodies {
-    /// Stores the exact bytes to send for message row `message` (compressed: `BodyCompression`).
-    static func insert(_ db: Database, message: Int64, data: [UInt8]) throws {
+    /// Stores the exact bytes to send for message row `message`, as `BodyCompression.pack` made them.
+    static func insert(_ db: Database, message: Int64, packed: [UInt8]) throws {
         try db.cachedStatement(sql: "INSERT INTO message_body (message, data) VALUES (?, ?)")
-            .execute(arguments: [message, Data(BodyCompression.pack(data))])
+            .execute(arguments: [message, Data(packed)])
     }
 
     /// Nights a body is kept once its message will not be sent (again): sent, given up, replaced or refused for good.

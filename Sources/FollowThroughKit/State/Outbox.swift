@@ -144,7 +144,7 @@ extension StateStore {
             """).execute(arguments: [m.mime.messageID, asOf, m.kind.rawValue, m.recipientID, m.recipient.address, m.recipient.description, envelopeFrom,
                              m.mime.subject, generation, runID, now])
         let row = db.lastInsertedRowID
-        try MessageBodies.insert(db, message: row, data: m.data)
+        try MessageBodies.insert(db, message: row, packed: m.packed ?? BodyCompression.pack(m.data))
         let item = try db.cachedStatement(sql: "INSERT INTO message_item (message, recommendation_id) VALUES (?, ?)")
         for id in Set(m.listedIDs) { try item.execute(arguments: [row, id]) }
         for change in m.changeIDs where change > 0 {

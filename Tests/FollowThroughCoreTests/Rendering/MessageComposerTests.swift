@@ -71,6 +71,24 @@ import Testing
             == plan.summaries.map(\.technician.id).filter { id in !sequential.problems.contains { $0.hasSuffix("for \(id)") } })
     }
 
+    /// With `pack` set, each message comes with its body as the state keeps it, made where it was rendered, and does
+    /// not hold the body twice.
+    @Test func packedBodiesAreMadeWhereTheMessagesAreRendered() throws {
+        let plan = Self.busyPlan()
+        var composer = try Self.composer(try TemplateSet(sources: try TemplateSetTests.shippedSources()))
+        let plain = composer.compose(plan, concurrently: false).messages
+        composer.pack = { Array($0.reversed()) }
+        var packed: [ComposedMessage] = []
+        _ = composer.compose(plan, batchSize: 4) { packed += $0 }
+        #expect(packed.count == plain.count && !plain.isEmpty)
+        for (p, m) in zip(packed, plain) {
+            #expect(p.packed == Array(m.data.reversed()))
+            #expect(p.data.isEmpty)
+            #expect(p.mime == m.mime && p.listedIDs == m.listedIDs)
+        }
+        #expect(plain.allSatisfy { $0.packed == nil && !$0.data.isEmpty })
+    }
+
     @Test func concurrentMapKeepsOrder() {
         #expect(concurrentMap(0) { $0 } == [])
         #expect(concurrentMap(1) { $0 * 2 } == [0])

@@ -33,6 +33,20 @@ import Testing
         }
     }
 
+    /// Bodies are packed on every rendering thread at once: each gets a context of its own, and every frame unpacks
+    /// to its body.
+    @Test func bodiesPackedOnManyThreadsAtOnceComeBackByteForByte() {
+        let bodies = (0..<64).map { n in Array(String(repeating: "Visit \(n): replace the belt before summer\r\n", count: 50 + n * 7).utf8) }
+        let stored = LockedList<(Int, [UInt8])>()
+        DispatchQueue.concurrentPerform(iterations: bodies.count) { stored.add(($0, BodyCompression.pack(bodies[$0]))) }
+        let frames = stored.all.sorted { $0.0 < $1.0 }.map(\.1)
+        #expect(frames.count == bodies.count)
+        for (frame, body) in zip(frames, bodies) {
+            #expect(Array(frame.prefix(4)) == BodyCompression.magic)
+            #expect(Self.unpack(frame) == body)
+        }
+    }
+
     @Test func aDamagedFrameIsNotReadAsABody() {
         let body = Array(String(repeating: "Pre-visit summary line\r\n", count: 200).utf8)
         var stored = BodyCompression.pack(body)

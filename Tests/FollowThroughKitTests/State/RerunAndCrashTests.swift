@@ -102,7 +102,7 @@ struct RerunAndCrashTests {
         #expect(json["first_run"] as? Bool == true)
         #expect(json["rows_rejected"] as? Int == 0)
         let phases = json["phases_ms"] as? [String: Int] ?? [:]
-        #expect(Set(phases.keys) == ["open_state", "read_exports", "plan", "transport_setup", "state_and_render", "render", "deliver"])
+        #expect(Set(phases.keys) == ["open_state", "read_exports", "plan", "read_rows", "transport_setup", "state_and_render", "render", "deliver"])
         let peaks = json["phases_peak_mb"] as? [String: Int] ?? [:]
         #expect(peaks.keys.contains("deliver") && peaks.values.allSatisfy { $0 > 0 })
     }

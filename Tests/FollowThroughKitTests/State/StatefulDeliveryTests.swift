@@ -23,7 +23,7 @@ struct StatefulDeliveryTests {
                                          created_run, created_at) VALUES (?, '2026-11-23', 'pre-visit', ?, ?, ?, ?, 's', ?, 1)
                     """, arguments: [message.messageID, "T\(i)", message.recipient, message.recipient, message.envelopeFrom, runID])
                 let row = db.lastInsertedRowID
-                try MessageBodies.insert(db, message: row, data: message.data)
+                try MessageBodies.insert(db, message: row, packed: BodyCompression.pack(message.data))
                 return OutboxEntry(rowID: row, asOf: "2026-11-23", to: message.recipient, subject: "s", messageID: message.messageID,
                                    kind: message.kind, envelopeFrom: message.envelopeFrom, recipient: message.recipient)
             }
