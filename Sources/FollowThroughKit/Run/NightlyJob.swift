@@ -88,7 +88,8 @@ public struct NightlyJob: Sendable {
         timer.lap("open_state")
         let loaded: LoadedRun
         do {
-            loaded = try RunPreparation.load(config: config, asOf: request.asOf, now: started, previous: previous, timer: &timer)
+            loaded = try RunPreparation.load(config: config, asOf: request.asOf, now: started, previous: previous, packsStatuses: true,
+                                             timer: &timer)
         } catch {
             return fail(error.message, error.status, &summary, request)
         }
@@ -125,7 +126,7 @@ public struct NightlyJob: Sendable {
             runID = request.dryRun ? 0 : try store.beginRun(asOf: loaded.asOf, now: started, pid: getpid(), resend: request.resend)
             let outboxRequest = OutboxRequest(
                 runID: runID, asOf: loaded.asOf, dataset: loaded.dataset, plan: loaded.plan, settings: config.followUp,
-                resend: request.resend, now: started, envelopeFrom: config.mail.from.address,
+                resend: request.resend, now: started, envelopeFrom: config.mail.from.address, packedStatuses: loaded.packedStatuses,
                 compose: { plan, generation, store in
                     // Rendering time only: the clock stops while each batch is stored.
                     var renderStart = DispatchTime.now().uptimeNanoseconds

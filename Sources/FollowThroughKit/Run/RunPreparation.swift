@@ -28,6 +28,8 @@ public struct LoadedRun: Sendable {
     public var report: DataQualityReport
     public var plan: Plan
     public var templates: TemplateSet
+    /// `dataset.statuses` as the state will keep them, packed while the run planned (see `PackedStatuses`).
+    public var packedStatuses: PackedStatuses?
 }
 
 /// Loads config, templates and exports, applies the rules and renders; refuses input it cannot trust.
@@ -44,9 +46,10 @@ public enum RunPreparation {
 
     /// As `load`, timing its steps.
     /// `previous`: what the state recorded last run (`.none`: nothing yet); only the recommendations a rule lists or
-    /// whose status moved since are kept in full.
+    /// whose status moved since are kept in full. `packsStatuses`: pack tonight's statuses for the state meanwhile
+    /// (`LoadedRun.packedStatuses`).
     public static func load(config: Config, asOf requested: LocalDate?, now: Int64, previous: PreviousStatuses = .none,
-                            timer: inout PhaseTimer) throws(RunFailure) -> LoadedRun {
+                            packsStatuses: Bool = false, timer: inout PhaseTimer) throws(RunFailure) -> LoadedRun {
         // The templates are parsed on a thread of their own while the exports are read (~40 ms at startup with a
         // core to spare); a template error still comes first, as when they were parsed before the read.
         let parsing = Parallel { () throws(TemplateError) in try TemplateLoader.load(directory: config.templatesDirectory) }
@@ -61,6 +64,8 @@ public enum RunPreparation {
         let loaded: (dataset: Dataset, report: DataQualityReport)
         do { loaded = try read.get() } catch { throw RunFailure(message: error.description, status: .configOrInput) }
         timer.lap("read_exports")
+        // Packed for the state on a core the planning leaves idle (nil on a run without last night's statuses).
+        let packedStatuses = packsStatuses && loaded.dataset.statuses.knowsPrevious ? PackedStatuses(loaded.dataset.statuses) : nil
         if let bad = loaded.report.filesOverRejectionLimit(config.maxRejectedPercent).first {
             let first = loaded.report.rejections.first { $0.file == bad.file }.map { "; first: \($0)" } ?? ""
             throw RunFailure(
@@ -80,7 +85,8 @@ public enum RunPreparation {
             }
         }
         timer.lap("read_rows")
-        return LoadedRun(config: config, asOf: asOf, dataset: loaded.dataset, report: loaded.report, plan: plan, templates: templates)
+        return LoadedRun(config: config, asOf: asOf, dataset: loaded.dataset, report: loaded.report, plan: plan, templates: templates,
+                         packedStatuses: packedStatuses)
     }
 
     /// The composer for a loaded run; `resendGeneration` > 0 gives fresh Message-IDs (`--resend`).

@@ -38,7 +38,9 @@ extension StateStore {
         // Last run's statuses: already laid under tonight's when the exports were read against them (the nightly run).
         let previous = r.dataset.statuses.knowsPrevious ? nil : try StatusLedger.previous(db)
         let detected = StatusChanges.detect(previous: previous, dataset: r.dataset, asOf: r.asOf)
-        try StatusLedger.save(db, statuses: detected.next, changes: detected.changes, asOf: r.asOf)
+        // Packed beforehand from the dataset's statuses: the same snapshot as `next` when those knew last run's.
+        let pieces = r.dataset.statuses.knowsPrevious ? r.packedStatuses?.take() : nil
+        try StatusLedger.save(db, statuses: detected.next, pieces: pieces, changes: detected.changes, asOf: r.asOf)
 
         // 2. Generation: --resend retires tonight's undelivered messages and renders a new set.
         let latest = try Int.fetchOne(db, sql: "SELECT MAX(generation) FROM message WHERE as_of = ?", arguments: [asOf])

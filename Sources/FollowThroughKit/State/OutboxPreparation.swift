@@ -74,12 +74,14 @@ public struct OutboxRequest {
     public var now: Int64
     public var envelopeFrom: String
     public var compose: Compose
+    /// `dataset.statuses` packed beforehand, when they were (they are stored as they are when it knows last run's).
+    public var packedStatuses: PackedStatuses?
 
     public init(runID: Int64, asOf: LocalDate, dataset: Dataset, plan: Plan, settings: FollowUpSettings, resend: Bool,
-                now: Int64, envelopeFrom: String, compose: @escaping Compose) {
+                now: Int64, envelopeFrom: String, packedStatuses: PackedStatuses? = nil, compose: @escaping Compose) {
         self.runID = runID; self.asOf = asOf; self.dataset = dataset; self.plan = plan; self.settings = settings
         self.resend = resend; self.now = now; self.envelopeFrom = envelopeFrom
-        self.compose = compose
+        self.packedStatuses = packedStatuses; self.compose = compose
     }
 }
 

@@ -75,6 +75,27 @@ import Testing
         }
     }
 
+    /// Packed beforehand on another thread (`PackedStatuses`), the pieces stored are those a save compresses itself;
+    /// handed over once.
+    @Test func statusesPackedBeforehandAreStoredAsASaveWouldStoreThem() throws {
+        let snapshot = Self.sample(150_000)
+        func stored(_ store: StateStore) throws -> [Data] {
+            try store.read { try Data.fetchAll($0, sql: "SELECT data FROM status_snapshot_part ORDER BY part") }
+        }
+        try Self.withStore("packed-a.sqlite") { plain, _ in
+            try Self.withStore("packed-b.sqlite") { packed, _ in
+                try Self.save(plain, snapshot)
+                let beforehand = PackedStatuses(snapshot)
+                let pieces = beforehand.take()
+                #expect(pieces != nil && beforehand.take() == nil)
+                try packed.write { try StatusLedger.save($0, statuses: snapshot, pieces: pieces, changes: [], asOf: LocalDate(iso: "2026-11-23")!) }
+                let (a, b) = (try stored(plain), try stored(packed))
+                #expect(a.count > 1 && a == b)
+                #expect(try packed.read { try StatusLedger.previous($0) }.dictionary == snapshot.dictionary)
+            }
+        }
+    }
+
     @Test func aLaterSaveReplacesEveryPiece() throws {
         try Self.withStore("replace.sqlite") { store, _ in
             try Self.save(store, Self.sample(100_000))
