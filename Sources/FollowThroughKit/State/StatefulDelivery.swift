@@ -6,7 +6,7 @@ import Foundation
 /// An idempotent transport's outcomes (the outbox folder's) are recorded a batch at a time: what a kill leaves
 /// unrecorded is written again by the next run, over the same files.
 public struct StatefulDelivery: Sendable {
-    /// Outcomes of an idempotent transport recorded per transaction (the outbox reports 64 per flush to disk).
+    /// Outcomes of an idempotent transport recorded per transaction (the outbox reports up to 512 per flush to disk).
     static let batchSize = 64
     /// Bodies read from the state per read, as the transport takes messages: all a delivery holds of them.
     static let bodyBatchSize = 16

