@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <unistd.h>
+#include <sys/resource.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -28,5 +29,11 @@ void ft_map_allocations_of_at_least(int bytes) {
     mallopt(M_MMAP_THRESHOLD, bytes);
 #else
     (void)bytes;
+#endif
+}
+
+void ft_run_this_thread_when_idle(void) {
+#ifdef __linux__
+    setpriority(PRIO_PROCESS, (id_t)gettid(), 19);  /* on Linux, nice is per thread */
 #endif
 }

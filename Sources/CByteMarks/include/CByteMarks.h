@@ -86,4 +86,33 @@ static inline size_t ft_html_special_index(const uint8_t *p, size_t n) {
     while (i < n && p[i] != '<' && p[i] != '>' && p[i] != '&' && p[i] != '"' && p[i] != '\'') i++;
     return i;
 }
+
+// How many LF bytes p[0..<n] holds; *crs gets how many CR bytes. One pass, 16 bytes at a time where the CPU has SSE2:
+// the line ends before the later part of a file split in two are counted this way.
+static inline size_t ft_count_lf_cr(const uint8_t *p, size_t n, size_t *crs) {
+    size_t i = 0, lfs = 0, crCount = 0;
+#if defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8(0x0A), cr = _mm_set1_epi8(0x0D), zero = _mm_setzero_si128();
+    while (n - i >= 16) {
+        // Byte lanes count up to 255 blocks before they are summed.
+        size_t blocks = (n - i) / 16;
+        if (blocks > 255) blocks = 255;
+        __m128i lfLanes = zero, crLanes = zero;
+        for (size_t b = 0; b < blocks; b++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            lfLanes = _mm_sub_epi8(lfLanes, _mm_cmpeq_epi8(v, lf));
+            crLanes = _mm_sub_epi8(crLanes, _mm_cmpeq_epi8(v, cr));
+        }
+        __m128i lfSums = _mm_sad_epu8(lfLanes, zero), crSums = _mm_sad_epu8(crLanes, zero);
+        lfs += (size_t)_mm_cvtsi128_si32(lfSums) + (size_t)_mm_extract_epi16(lfSums, 4);
+        crCount += (size_t)_mm_cvtsi128_si32(crSums) + (size_t)_mm_extract_epi16(crSums, 4);
+    }
+#endif
+    for (; i < n; i++) {
+        lfs += p[i] == 0x0A;
+        crCount += p[i] == 0x0D;
+    }
+    *crs = crCount;
+    return lfs;
+}
 #endif

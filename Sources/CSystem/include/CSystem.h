@@ -8,4 +8,6 @@ void ft_limit_malloc_arenas(int count);
 // Gives each allocation of at least `bytes` a mapping of its own, returned to the system when freed (glibc's
 // M_MMAP_THRESHOLD, which also stops glibc raising the threshold as it otherwise does); no-op elsewhere.
 void ft_map_allocations_of_at_least(int bytes);
+// Lowers the calling thread's priority to the least (nice 19): it then runs on a core the other threads leave idle.
+void ft_run_this_thread_when_idle(void);
 #endif

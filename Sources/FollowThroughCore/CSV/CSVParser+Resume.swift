@@ -1,3 +1,4 @@
+import CByteMarks
 import Foundation
 
 /// Reading a file in parts: a parser can start where a record starts in the middle of the input.
@@ -18,15 +19,11 @@ extension CSVParser {
     /// ends with a CR.
     public static func lineEnds(in bytes: UnsafeRawBufferPointer, afterCR: Bool) -> (count: Int, endsWithCR: Bool) {
         var count = 0
-        if !afterCR, let base = bytes.baseAddress, memchr(base, Int32(cr), bytes.count) == nil {
-            // No CR at all (the usual case): every LF is one line end; memchr hops from one to the next.
-            var p = UnsafeRawPointer(base)
-            let end = base + bytes.count
-            while p < end, let found = memchr(p, Int32(lf), end - p) {
-                count += 1
-                p = UnsafeRawPointer(found) + 1
-            }
-            return (count, false)
+        if !afterCR, let base = bytes.baseAddress {
+            // No CR at all (the usual case): every LF is one line end, counted in one pass.
+            var crs = 0
+            let lfs = ft_count_lf_cr(base.assumingMemoryBound(to: UInt8.self), bytes.count, &crs)
+            if crs == 0 { return (lfs, false) }
         }
         var previousCR = afterCR
         for b in bytes {

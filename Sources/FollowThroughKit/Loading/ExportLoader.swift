@@ -1,3 +1,4 @@
+import CSystem
 import FollowThroughCore
 import Foundation
 
@@ -24,13 +25,28 @@ public enum ExportLoader {
         builder.visitWindow = visitWindow
         builder.ageLimit = ageLimit
         builder.keepsPendingInFull = false  // their text is read again for the few listed: `recommendations(_:lines:)`
+        // The line ends before the work orders' later part are counted from now on, on a thread that runs only when a
+        // core is left idle (while the parts of the recommendations are merged, or one part waits for the other).
+        let workOrderSplit = columns[.workOrders] == nil ? nil
+            : splitPoint(config.exports[.workOrders]!, above: splitAbove, share: firstPartShare)
+        let workOrderLinesBefore = workOrderSplit.map { split in
+            let source = config.exports[.workOrders]!
+            return Parallel { () throws(ExportError) -> Int in
+                ft_run_this_thread_when_idle()
+                return try lineEnds(source, to: split.offset)
+            }
+        }
         try ingest(.people, config, into: &builder)
         // Room for tonight's rows: about as many as last run recorded, when it did (a few more: the file grows).
         let recorded = previous?.count ?? 0
         builder.reserve(recommendations: recorded > 0 ? recorded + recorded / 64 : estimatedRows(config.exports[.recommendations]!))
-        try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil, splitAbove: splitAbove, into: &builder)
+        let source = config.exports[.recommendations]!
+        try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil,
+                          split: splitPoint(source, above: splitAbove, share: firstPartShare),
+                          linesBefore: { split throws(ExportError) in try lineEnds(source, to: split) }, into: &builder)
         builder.recordOnlyNeededTechnicians()
-        try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, splitAbove: splitAbove, into: &builder)
+        try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, split: workOrderSplit,
+                          linesBefore: { _ throws(ExportError) in try workOrderLinesBefore!.value() }, into: &builder)
         // Last run's statuses under tonight's; the recommendations whose status moved since, read again in full.
         do { try builder.mergePrevious() } catch let error as StateError {
             throw ExportError(file: error.file, line: nil, message: error.message, hint: error.hint)
@@ -99,14 +115,16 @@ public enum ExportLoader {
         return reader.columns
     }
 
-    /// Reads a large file as two parts on two threads, split at the first line end after `firstPartShare(_:)` of it,
-    /// each into its own builder, then merged. If the split fell inside a quoted field (the first part does not end at a record's
-    /// end), or the parts cannot be joined exactly (`DatasetBuilder.canMerge(later:)`), the second part's work is
-    /// dropped and the file read on from there in one piece.
-    static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, splitAbove: Int,
+    /// Reads a large file as two parts on two threads, split at `split` (see `splitPoint`; nil reads it in one piece), each
+    /// into its own builder, then merged; `linesBefore` gives the number of line ends before the split (`lineEnds`), on the
+    /// later part's thread. If the split fell inside a quoted field (the first part does not end at a record's end), or the
+    /// parts cannot be joined exactly (`DatasetBuilder.canMerge(later:)`), the second part's work is dropped and the file
+    /// read on from there in one piece.
+    static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, split: (offset: Int, fileSize: Int)?,
+                              linesBefore: @escaping @Sendable (Int) throws(ExportError) -> Int,
                               into builder: inout DatasetBuilder) throws(ExportError) {
         let source = config.exports[kind]!
-        guard let columns, let (split, size) = splitPoint(source, above: splitAbove, share: firstPartShare(kind)) else {
+        guard let columns, let (split, size) = split else {
             return try ingest(kind, config, into: &builder)
         }
         var laterBuilder = builder.builderForLaterPart()
@@ -116,13 +134,8 @@ public enum ExportLoader {
         // Handed over, not captured: a captured copy would keep its tables alive beside the part's own (copy-on-write).
         let handoff = Handoff(consume laterBuilder)
         let later = Parallel(stackSize: 1 << 20) { () throws(ExportError) -> DatasetBuilder in
-            var counted = (count: 0, endsWithCR: false)
-            try stream(source, to: split) { chunk in
-                let part = CSVParser.lineEnds(in: chunk, afterCR: counted.endsWithCR)
-                counted = (counted.count + part.count, part.endsWithCR)
-            }
             var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone,
-                                          columns: columns, resumingAtLine: 1 + counted.count)
+                                          columns: columns, resumingAtLine: 1 + (try linesBefore(split)))
             var part = handoff.take()
             try feed(&ingestor, source, from: split, into: &part)
             try finish(&ingestor, source, into: &part)
@@ -143,11 +156,20 @@ public enum ExportLoader {
         try finish(&ingestor, source, into: &builder)
     }
 
-    /// Where the first part ends, as a share of the file: past the middle, because the later part's thread first
-    /// counts the line ends before it, and in work orders the latest rows (the visits to come) cost more to take
-    /// in. At 1M work orders the halves of that file finished ~80 ms apart (300 and 380 ms); at 56% they finish
-    /// within ~20 ms of each other.
-    static func firstPartShare(_ kind: ExportKind) -> Double { kind == .workOrders ? 0.56 : 0.52 }
+    /// The physical line ends in the file's first `offset` bytes, as the CSV parser counts them.
+    static func lineEnds(_ source: ExportSource, to offset: Int) throws(ExportError) -> Int {
+        var counted = (count: 0, endsWithCR: false)
+        try stream(source, to: offset) { chunk in
+            let part = CSVParser.lineEnds(in: chunk, afterCR: counted.endsWithCR)
+            counted = (counted.count + part.count, part.endsWithCR)
+        }
+        return counted.count
+    }
+
+    /// Where the first part of a file read in two ends, as a share of it: a little past the middle, as the later part's
+    /// thread first counts (recommendations) or waits for (work orders) the line ends before it, and the work orders'
+    /// latest rows (the visits to come) cost more to take in. At 1M work orders the two parts finish within ~20 ms.
+    static let firstPartShare = 0.52
 
     /// The offset just after the first LF at or after `share` of a file larger than `above`, and the file's size; nil
     /// for smaller files, or when no LF follows that point closely (one long record, or lone-CR line ends).

@@ -24,4 +24,30 @@ import Testing
             #expect(rows.map(\.1) == whole.map(\.1), "split at \(split)")
         }
     }
+
+    /// Long inputs take the 16-bytes-at-a-time count (byte lanes summed every 255 blocks): it matches a byte-by-byte count
+    /// at every length around those boundaries, with and without CRs, whatever the alignment.
+    @Test(arguments: [0, 15, 16, 17, 4079, 4080, 4081, 8161, 65_536 + 7])
+    func lineEndsOfLongInputMatchAByteCount(_ length: Int) {
+        var generator = SystemRandomNumberGenerator()
+        for withCR in [false, true] {
+            // Mostly LFs where a line end may fall, up to every byte: a lane that counted past 255 would wrap.
+            let bytes: [UInt8] = (0..<(length + 3)).map { i in
+                if i % 5 == 0 || i > length / 2 { return 0x0A }
+                if withCR && i % 97 == 0 { return 0x0D }
+                return UInt8.random(in: 0x20...0x7E, using: &generator)
+            }
+            for offset in 0..<3 {
+                let slice = bytes[offset..<(offset + length)]
+                var expected = 0, previousCR = false
+                for b in slice {
+                    if b == 0x0D || (b == 0x0A && !previousCR) { expected += 1 }
+                    previousCR = b == 0x0D
+                }
+                let counted = slice.withUnsafeBytes { CSVParser.lineEnds(in: $0, afterCR: false) }
+                #expect(counted.count == expected, "length \(length), CR \(withCR), offset \(offset)")
+                #expect(counted.endsWithCR == (slice.last == 0x0D))
+            }
+        }
+    }
 }
