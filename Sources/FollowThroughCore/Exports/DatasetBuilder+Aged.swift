@@ -7,20 +7,27 @@ extension DatasetBuilder {
         func warn(_ line: Int, _ message: @autoclosure () -> String) {
             if issues.count < maxListedIssues { issues.append(DataIssue(file: file, line: line, message: message())) }
         }
-        func checkPerson(_ id: String, _ role: String, _ line: Int) {
-            if !id.isEmpty, people[id] == nil { warn(line, "\(role) '\(id)' is not in \(peopleFile)") }
-        }
         // Names are few (sites and people): each is looked up once.
         var siteKnown = [Bool?](repeating: nil, count: aged.names.count)
+        var personKnown = [Bool?](repeating: nil, count: aged.names.count)
+        var technicianKnown = [Bool?](repeating: nil, count: technicians.names.count)
+        func checkPerson(_ name: String, _ known: inout Bool?, _ role: String, _ line: Int) {
+            if known == nil { known = name.isEmpty || people[name] != nil }
+            if known == false { warn(line, "\(role) '\(name)' is not in \(peopleFile)") }
+        }
         aged.forEach { key in
             guard !aged.isResolved(line: key.line) else { return }
             let site = Int(key.site)
             if siteKnown[site] == nil { siteKnown[site] = sites.contains(aged.names[site]) }
             if siteKnown[site] == false { warn(key.line, "site '\(aged.names[site])' has no work order in \(workOrders)") }
-            var recommendedBy = aged.recommendedBy(key)
-            if recommendedBy.isEmpty, let workOrder = aged.workOrder(key), let tech = technicians[workOrder] { recommendedBy = tech }
-            checkPerson(recommendedBy, "recommended_by", key.line)
-            checkPerson(aged.name(key.owner), "sales_owner", key.line)
+            // Who recommended: the row's name, else its work order's technician.
+            if key.recommendedBy >= 0, !aged.names[Int(key.recommendedBy)].isEmpty {
+                let name = Int(key.recommendedBy)
+                checkPerson(aged.names[name], &personKnown[name], "recommended_by", key.line)
+            } else if let workOrder = aged.workOrder(key), let technician = technicians.nameIndex(workOrder) {
+                checkPerson(technicians.names[technician], &technicianKnown[technician], "recommended_by", key.line)
+            }
+            checkPerson(aged.names[Int(key.owner)], &personKnown[Int(key.owner)], "sales_owner", key.line)
         }
         return issues
     }

@@ -478,8 +478,12 @@ public struct DatasetBuilder: Sendable {
         for visit in visitTechnicians where visit & 0xFF_FFFF != 0 && !knownTechnicians[Int(visit & 0xFF_FFFF) - 1] {
             checkPerson(technicianNames[Int(visit & 0xFF_FFFF) - 1], "technician_id", .workOrders, Int(visit >> 24))
         }
-        dataset.scheduledVisits.append(contentsOf: laterVisits)
+        // The few visits in the window go before the many later ones, which move rather than being copied one by one
+        // (each holds five strings: ~4 ms at 1M work orders).
+        var visits = laterVisits
         laterVisits = []
+        visits.insert(contentsOf: dataset.scheduledVisits, at: 0)
+        dataset.scheduledVisits = visits
         for person in dataset.people.values.sorted(by: { $0.line < $1.line }) {
             checkPerson(person.managerID, "manager_id", .people, person.line)
         }
@@ -498,14 +502,16 @@ extension DatasetBuilder {
             return names[Int(seen & 0xFF_FFFF) - 1]
         }
 
-        subscript(_ reference: AgedPending.WorkOrderReference) -> String? {
+        subscript(_ reference: AgedPending.WorkOrderReference) -> String? { nameIndex(reference).map { names[$0] } }
+
+        /// The position in `names` of the work order's technician.
+        func nameIndex(_ reference: AgedPending.WorkOrderReference) -> Int? {
+            var seen: UInt64 = 0
             switch reference {
-            case .id(let id): return self[id]
-            case .slot(let slot):
-                var seen: UInt64 = 0
-                ids.withEntry(atSlot: slot) { _, value in seen = value }
-                return seen & 0xFF_FFFF != 0 ? names[Int(seen & 0xFF_FFFF) - 1] : nil
+            case .id(let id): seen = ids[id] ?? 0
+            case .slot(let slot): ids.withEntry(atSlot: slot) { _, value in seen = value }
             }
+            return seen & 0xFF_FFFF != 0 ? Int(seen & 0xFF_FFFF) - 1 : nil
         }
     }
 
