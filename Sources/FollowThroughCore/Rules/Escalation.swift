@@ -5,18 +5,7 @@ public enum Escalation {
     /// earlier delivered digests of its owner; leads of the sales inbox, and owners without a reachable manager, do not.
     public static func apply(to plan: Plan, people: [String: Person], afterDigests: Int) -> Plan {
         var plan = plan
-        var byManager: [String: [EscalatedLead]] = [:]
-        var managerOrder: [String] = []
-        for digest in plan.digests {
-            guard case .person(let owner) = digest.recipient, !owner.managerID.isEmpty, owner.managerID != owner.id,
-                  let manager = Planner.reachable(owner.managerID, in: people) else { continue }
-            let due = digest.leads.filter { $0.priorDigests >= afterDigests }
-            guard !due.isEmpty else { continue }
-            if byManager[manager.id] == nil { managerOrder.append(manager.id) }
-            byManager[manager.id, default: []] += due.map { EscalatedLead(lead: $0, owner: owner) }
-        }
-        for managerID in managerOrder {
-            let escalated = byManager[managerID]!
+        for (managerID, escalated) in due(plan, people: people, afterDigests: afterDigests, priorDigests: { $0.priorDigests }) {
             if let index = plan.digests.firstIndex(where: { $0.recipient == .person(people[managerID]!) }) {
                 plan.digests[index].escalations += escalated
             } else {
@@ -26,5 +15,22 @@ public enum Escalation {
             }
         }
         return plan
+    }
+
+    /// The leads that escalate, by manager, managers in the order of their first owner's digest; `priorDigests` tells in
+    /// how many earlier delivered digests a lead was listed.
+    public static func due(_ plan: Plan, people: [String: Person], afterDigests: Int,
+                           priorDigests: (StaleLead) -> Int) -> [(managerID: String, leads: [EscalatedLead])] {
+        var byManager: [String: [EscalatedLead]] = [:]
+        var managerOrder: [String] = []
+        for digest in plan.digests {
+            guard case .person(let owner) = digest.recipient, !owner.managerID.isEmpty, owner.managerID != owner.id,
+                  let manager = Planner.reachable(owner.managerID, in: people) else { continue }
+            let due = digest.leads.filter { priorDigests($0) >= afterDigests }
+            guard !due.isEmpty else { continue }
+            if byManager[manager.id] == nil { managerOrder.append(manager.id) }
+            byManager[manager.id, default: []] += due.map { EscalatedLead(lead: $0, owner: owner) }
+        }
+        return managerOrder.map { ($0, byManager[$0]!) }
     }
 }

@@ -29,11 +29,20 @@ public struct FollowUp: Sendable {
             plan.summaries[s].updates = facts.changesByTechnician[id] ?? []
             told.insert(id)
         }
-        for id in facts.changesByTechnician.keys.sorted() where !told.contains(id) {
-            guard let changes = facts.changesByTechnician[id], !changes.isEmpty,
-                  let technician = Planner.reachable(id, in: people) else { continue }
+        for (technician, changes) in Self.leadUpdates(facts.changesByTechnician, summarized: told, people: people) {
             plan.leadUpdates.append(LeadUpdateNotice(technician: technician, updates: changes))
         }
         return plan
+    }
+
+    /// The technicians told their news in a lead update of its own, in id order: those with changes, no summary
+    /// tonight (`summarized`) and an email address.
+    public static func leadUpdates(_ changesByTechnician: [String: [StatusChange]], summarized: Set<String>,
+                                   people: [String: Person]) -> [(technician: Person, changes: [StatusChange])] {
+        changesByTechnician.keys.sorted().compactMap { id in
+            guard !summarized.contains(id), let changes = changesByTechnician[id], !changes.isEmpty,
+                  let technician = Planner.reachable(id, in: people) else { return nil }
+            return (technician, changes)
+        }
     }
 }

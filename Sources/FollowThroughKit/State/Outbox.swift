@@ -61,12 +61,12 @@ extension StateStore {
         // 3. History, then which earlier undelivered messages tonight's notices replace.
         var facts = StateFacts(reminders: try History.reminders(db, before: asOf), priorDigests: try History.priorDigests(db, before: asOf))
         let followUp = FollowUp(settings: r.settings)
-        let withoutUpdates = followUp.apply(r.plan, facts: facts, people: r.dataset.people)
-        var settled = try settleEarlier(db, runAsOf: r.asOf, newer: withoutUpdates.noticeKeys, retryDays: r.settings.retryDays)
+        var settled = try settleEarlier(db, runAsOf: r.asOf, newer: followUp.noticeKeys(r.plan, facts: facts, people: r.dataset.people),
+                                        retryDays: r.settings.retryDays)
         if r.settings.sendUpdates {
             facts.changesByTechnician = try StatusLedger.unannounced(db)
             // A technician who gets a lead update tonight: older undelivered lead updates are replaced, their news folded in.
-            let updateKeys = withoutUpdates.adding(changes: facts.changesByTechnician, followUp, r.dataset.people).noticeKeys
+            let updateKeys = followUp.noticeKeys(r.plan, facts: facts, people: r.dataset.people)
             let more = try settleEarlier(db, runAsOf: r.asOf, newer: updateKeys, retryDays: r.settings.retryDays)
             settled.superseded += more.superseded; settled.expired += more.expired
             facts.changesByTechnician = try StatusLedger.unannounced(db)
@@ -152,12 +152,5 @@ extension StateStore {
         for change in m.changeIDs where change > 0 {
             try db.execute(sql: "UPDATE status_change SET carrier = ? WHERE id = ? AND announced_at IS NULL", arguments: [row, change])
         }
-    }
-}
-
-extension Plan {
-    /// The plan with lead updates for technicians who have news and no summary (only to learn their keys).
-    func adding(changes: [String: [StatusChange]], _ followUp: FollowUp, _ people: [String: Person]) -> Plan {
-        followUp.apply(self, facts: StateFacts(changesByTechnician: changes), people: people)
     }
 }

@@ -111,3 +111,23 @@ extension Plan {
         return plan
     }
 }
+
+extension FollowUp {
+    /// The keys of the messages `apply(plan, facts:people:)` gives (`Plan.noticeKeys`), worked out without making that
+    /// plan: it copies every listed item, and copying and freeing it took ~5 ms at 1M work orders each time the outbox
+    /// step only needed to know whom tonight's messages go to.
+    func noticeKeys(_ plan: Plan, facts: StateFacts, people: [String: Person]) -> Set<MessageKey> {
+        var keys = plan.noticeKeys
+        let prior = facts.priorDigests
+        for (managerID, _) in Escalation.due(plan, people: people, afterDigests: settings.escalateAfterDigests,
+                                             priorDigests: { prior[$0.recommendation.id] ?? 0 }) {
+            keys.insert(MessageKey(kind: MessageKind.staleDigest.rawValue, recipientID: managerID))
+        }
+        guard settings.sendUpdates else { return keys }
+        let summarized = Set(plan.summaries.map(\.technician.id))
+        for (technician, _) in FollowUp.leadUpdates(facts.changesByTechnician, summarized: summarized, people: people) {
+            keys.insert(MessageKey(kind: MessageKind.leadUpdate.rawValue, recipientID: technician.id))
+        }
+        return keys
+    }
+}
