@@ -22,13 +22,15 @@ SPEC=${4:-1000000}
 SEED=${SEED:-1}
 AS_OF=${AS_OF:-2026-11-23}
 DATA=${BENCH_DATA:-$ROOT/bench-data}
+mkdir -p "$DATA"
+DATA=$(cd "$DATA" && pwd)  # the config names the exports: a relative path would be taken from the config's folder
 scale=${SPEC%%:*}; years=3
 [[ $SPEC == *:* ]] && years=${SPEC##*:}
 scale_id=$scale; [ "$years" != 3 ] && scale_id=$scale-y$years
 dir=$DATA/exports-N$scale_id-s$SEED-$AS_OF-g$(sha256sum scripts/generate_exports.py | cut -c1-8)
 if [ ! -f "$dir/manifest.json" ]; then
   echo "bench_ab.sh: generating $SPEC into $dir" >&2
-  rm -rf "$dir"; mkdir -p "$DATA"
+  rm -rf "$dir"
   python3 scripts/generate_exports.py --work-orders "$scale" --years "$years" --seed "$SEED" --as-of "$AS_OF" --out "$dir"
 fi
 
