@@ -33,7 +33,7 @@ public enum ExportLoader {
             let source = config.exports[.workOrders]!
             return Parallel { () throws(ExportError) -> Int in
                 ft_run_this_thread_when_idle()
-                return try lineEnds(source, to: split.offset)
+                return try lineEnds(source, to: split.offset, expecting: split.version)
             }
         }
         try ingest(.people, config, into: &builder)
@@ -43,7 +43,8 @@ public enum ExportLoader {
         let source = config.exports[.recommendations]!
         try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil,
                           split: splitPoint(source, above: splitAbove, share: firstPartShare),
-                          linesBefore: { split throws(ExportError) in try lineEnds(source, to: split) }, into: &builder)
+                          linesBefore: { split throws(ExportError) in try lineEnds(source, to: split.offset, expecting: split.version) },
+                          into: &builder)
         builder.recordOnlyNeededTechnicians()
         try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, split: workOrderSplit,
                           linesBefore: { _ throws(ExportError) in try workOrderLinesBefore!.value() }, into: &builder)
@@ -95,8 +96,8 @@ public enum ExportLoader {
     }
 
     static func feed(_ ingestor: inout ExportIngestor, _ source: ExportSource, from: Int = 0, to: Int? = nil,
-                     into builder: inout DatasetBuilder) throws(ExportError) {
-        try stream(source, from: from, to: to) { chunk throws in try ingestor.feed(chunk, into: &builder) }
+                     expecting version: FileVersion? = nil, into builder: inout DatasetBuilder) throws(ExportError) {
+        try stream(source, from: from, to: to, expecting: version) { chunk throws in try ingestor.feed(chunk, into: &builder) }
     }
 
     static func finish(_ ingestor: inout ExportIngestor, _ source: ExportSource, into builder: inout DatasetBuilder) throws(ExportError) {
@@ -120,13 +121,14 @@ public enum ExportLoader {
     /// later part's thread. If the split fell inside a quoted field (the first part does not end at a record's end), or the
     /// parts cannot be joined exactly (`DatasetBuilder.canMerge(later:)`), the second part's work is dropped and the file
     /// read on from there in one piece.
-    static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, split: (offset: Int, fileSize: Int)?,
-                              linesBefore: @escaping @Sendable (Int) throws(ExportError) -> Int,
+    static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, split measured: Split?,
+                              linesBefore: @escaping @Sendable (Split) throws(ExportError) -> Int,
                               into builder: inout DatasetBuilder) throws(ExportError) {
         let source = config.exports[kind]!
-        guard let columns, let (split, size) = split else {
+        guard let columns, let measured else {
             return try ingest(kind, config, into: &builder)
         }
+        let (split, size, version) = (measured.offset, measured.fileSize, measured.version)
         var laterBuilder = builder.builderForLaterPart()
         if kind == .recommendations {  // its share of the rows expected: a table grown by doubling is up to twice that
             laterBuilder.reserve(recommendations: Int(Double(builder.reservedRecommendations) * Double(size - split) / Double(size)))
@@ -135,15 +137,15 @@ public enum ExportLoader {
         let handoff = Handoff(consume laterBuilder)
         let later = Parallel(stackSize: 1 << 20) { () throws(ExportError) -> DatasetBuilder in
             var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone,
-                                          columns: columns, resumingAtLine: 1 + (try linesBefore(split)))
+                                          columns: columns, resumingAtLine: 1 + (try linesBefore(measured)))
             var part = handoff.take()
-            try feed(&ingestor, source, from: split, into: &part)
+            try feed(&ingestor, source, from: split, expecting: version, into: &part)
             try finish(&ingestor, source, into: &part)
             return part
         }
         var ingestor = ingestor(kind, config)
         let firstError: ExportError?
-        do { try feed(&ingestor, source, to: split, into: &builder); firstError = nil } catch { firstError = error }
+        do { try feed(&ingestor, source, to: split, expecting: version, into: &builder); firstError = nil } catch { firstError = error }
         let laterPart = Result { () throws(ExportError) in try later.value() }  // waits for it either way
         if let firstError { throw firstError }
         if ingestor.isAtRecordBoundary {
@@ -152,14 +154,14 @@ public enum ExportLoader {
         }
         // The split's line end was inside a quoted field (or the parts cannot be joined exactly): read on from there
         // on this thread.
-        try feed(&ingestor, source, from: split, into: &builder)
+        try feed(&ingestor, source, from: split, expecting: version, into: &builder)
         try finish(&ingestor, source, into: &builder)
     }
 
     /// The physical line ends in the file's first `offset` bytes, as the CSV parser counts them.
-    static func lineEnds(_ source: ExportSource, to offset: Int) throws(ExportError) -> Int {
+    static func lineEnds(_ source: ExportSource, to offset: Int, expecting version: FileVersion? = nil) throws(ExportError) -> Int {
         var counted = (count: 0, endsWithCR: false)
-        try stream(source, to: offset) { chunk in
+        try stream(source, to: offset, expecting: version) { chunk in
             let part = CSVParser.lineEnds(in: chunk, afterCR: counted.endsWithCR)
             counted = (counted.count + part.count, part.endsWithCR)
         }
@@ -173,17 +175,24 @@ public enum ExportLoader {
 
     /// The offset just after the first LF at or after `share` of a file larger than `above`, and the file's size; nil
     /// for smaller files, or when no LF follows that point closely (one long record, or lone-CR line ends).
-    static func splitPoint(_ source: ExportSource, above: Int, share: Double) -> (offset: Int, fileSize: Int)? {
+    static func splitPoint(_ source: ExportSource, above: Int, share: Double) -> Split? {
         let fd = open(source.path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, Int(info.st_size) > above else { return nil }
-        let size = Int(info.st_size), middle = Int(Double(size) * share)
+        guard let version = FileVersion(fd: fd), Int(version.size) > above else { return nil }
+        let size = Int(version.size), middle = Int(Double(size) * share)
         var window = [UInt8](repeating: 0, count: 1 << 16)
         let n = window.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(middle)) }
         guard n > 0, let lf = window[0..<n].firstIndex(of: 0x0A), middle + lf + 1 < size else { return nil }
-        return (middle + lf + 1, size)
+        return Split(offset: middle + lf + 1, fileSize: size, version: version)
+    }
+
+    /// Where a file read in two parts is split, and the version of the file that was measured (each part and the
+    /// count of line ends before the split check that they read that one).
+    struct Split: Sendable {
+        let offset: Int
+        let fileSize: Int
+        let version: FileVersion
     }
 
     /// Rows the file probably holds: its size over the mean line length in 64 KB read at its start, middle and end
@@ -211,7 +220,9 @@ public enum ExportLoader {
 
     /// Calls `body` with successive chunks of the file's bytes `from..<to` (to its end when `to` is nil).
     /// Stops early once `until` is true after a chunk.
-    static func stream(_ source: ExportSource, from: Int = 0, to: Int? = nil, until done: () -> Bool = { false },
+    /// `expecting`: the version of the file this read must be (see `FileVersion`).
+    static func stream(_ source: ExportSource, from: Int = 0, to: Int? = nil, expecting version: FileVersion? = nil,
+                       until done: () -> Bool = { false },
                        _ body: (UnsafeRawBufferPointer) throws -> Void) throws(ExportError) {
         let fd = open(source.path, O_RDONLY)
         guard fd >= 0 else {
@@ -220,6 +231,10 @@ public enum ExportLoader {
                               hint: "check that the field-service export ran and that path in the config points at it (\(source.path))")
         }
         defer { close(fd) }
+        if let version, FileVersion(fd: fd) != version {
+            throw ExportError(file: source.displayName, line: nil, message: "the export changed while the run read it",
+                              hint: "have the field-service system write it whole, then rename it into place; run again (nothing was sent)")
+        }
         if from > 0 { lseek(fd, off_t(from), SEEK_SET) }
         var left = to.map { $0 - from } ?? Int.max
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)

@@ -202,6 +202,30 @@ import FollowThroughTestSupport
         }
     }
 
+    /// A file read in two parts is the file whose split was measured, in each part and in the count of line ends before
+    /// the later one: replaced (renamed into place) or written to since, it stops the run.
+    @Test(arguments: ["replaced", "appended"])
+    func anExportThatChangedBetweenItsReadsIsAnError(_ change: String) throws {
+        let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders, "recommendations.csv": Self.recommendations])
+        let source = config.exports[.workOrders]!
+        let split = try #require(ExportLoader.splitPoint(source, above: 0, share: ExportLoader.firstPartShare))
+        #expect(try ExportLoader.lineEnds(source, to: split.offset, expecting: split.version) > 0, "unchanged: read")
+        if change == "replaced" {
+            try (Self.workOrders + "\n").write(toFile: source.path, atomically: true, encoding: .utf8)  // same bytes, new file
+        } else {
+            let handle = try #require(FileHandle(forWritingAtPath: source.path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("W9,C,,,,T1,cancelled,2026-06-01 09:00,,\n".utf8))
+            try handle.close()
+        }
+        let error = try #require(throws: ExportError.self) { try ExportLoader.lineEnds(source, to: split.offset, expecting: split.version) }
+        #expect(error.file == source.displayName && error.message == "the export changed while the run read it")
+        #expect(error.hint.contains("rename it into place"))
+        var ingestor = ExportLoader.ingestor(.workOrders, config)
+        var builder = DatasetBuilder()
+        #expect(throws: ExportError.self) { try ExportLoader.feed(&ingestor, source, to: split.offset, expecting: split.version, into: &builder) }
+    }
+
     @Test func rowEstimateFollowsTheFirstLines() throws {
         let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders, "recommendations.csv": Self.recommendations])
         let estimate = ExportLoader.estimatedRows(config.exports[.workOrders]!)
