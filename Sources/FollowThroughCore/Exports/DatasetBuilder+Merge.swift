@@ -10,6 +10,7 @@ extension DatasetBuilder {
             later.workOrderTechnicians = workOrderTechnicians
             later.workOrderTechnicians.zeroValues()
             later.recordsOnlyNeededTechnicians = true
+            later.wantedWorkOrders = wantedWorkOrders
             // The recommendations, read: shared (neither part adds to them), each part marking those done in its own marks.
             later.recommendationLines = recommendationLines
             later.resolvedMarks = KeyMarks(over: recommendationLines)

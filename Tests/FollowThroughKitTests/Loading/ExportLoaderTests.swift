@@ -202,6 +202,27 @@ import FollowThroughTestSupport
         }
     }
 
+    /// A recommendation without `recommended_by` takes its work order's technician, looked up among the wanted work
+    /// orders (behind a filter of their ids): ids past the packed length, and non-ASCII ids written in another
+    /// canonically equivalent form in each file, are found as a plain read finds them.
+    @Test func aWorkOrdersTechnicianIsFoundWhateverFormItsIdTakes() throws {
+        let ids = [("Caf\u{E9}-1", "Cafe\u{301}-1"), ("WORKORDER-000000000001", "WORKORDER-000000000001"), ("W7", "W7")]
+        var workOrders = [Self.workOrdersHeader]
+        var recommendations = [Self.recommendationsHeader]
+        for i in 0..<300 {  // other work orders around them, which no recommendation names
+            workOrders.append("X\(i),A,Plant,,,T1,completed,2026-05-01 09:00,2026-05-01 10:00,")
+        }
+        for (n, (workOrder, named)) in ids.enumerated() {
+            workOrders.insert("\(workOrder),A,Plant,,,T\(n + 1),completed,2026-05-01 09:00,2026-05-01 10:00,", at: 1 + 97 * n)
+            recommendations.append("R\(n),\(named),A,,Fix \(n),high,,open,2026-05-01,2026-06-01,,S1,")
+        }
+        let config = try write(["people.csv": Self.people, "work_orders.csv": workOrders.joined(separator: "\n"),
+                                "recommendations.csv": recommendations.joined(separator: "\n")])
+        let parts = try ExportLoader.load(config, splitAbove: 0)
+        #expect(parts.dataset.pending.map(\.recommendedBy) == ["T1", "T2", "T3"])
+        expectSameRead(parts, try sequential(config))
+    }
+
     /// A file read in two parts is the file whose split was measured, in each part and in the count of line ends before
     /// the later one: replaced (renamed into place) or written to since, it stops the run.
     @Test(arguments: ["replaced", "appended"])
