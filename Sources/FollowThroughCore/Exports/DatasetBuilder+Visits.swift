@@ -26,7 +26,10 @@ extension DatasetBuilder {
         if window.contains(start.date) { return dataset.scheduledVisits.append(make()) }
         // After the window: only the earliest at its site can be a stale lead's next visit.
         if let held = nextVisitBySite[site].map({ Int($0) }) {
-            guard WorkOrder.visit(at: start, String(decoding: id, as: UTF8.self), comesBefore: laterVisits[held]) else { return }
+            let earlier = laterVisits.withUnsafeBufferPointer {
+                WorkOrder.visit(at: start, String(decoding: id, as: UTF8.self), comesBefore: $0.baseAddress! + held)
+            }
+            guard earlier else { return }
             laterVisits[held] = make()
         } else {
             _ = nextVisitBySite.insertIfAbsent(site, UInt64(laterVisits.count))
@@ -64,7 +67,10 @@ extension DatasetBuilder {
             var site = visit.siteID
             let held = site.withUTF8 { nextVisitBySite[UnsafeRawBufferPointer($0)] }.map { Int($0) }
             if let held {
-                if WorkOrder.visit(at: visit.scheduledStart!, visit.id, comesBefore: laterVisits[held]) { laterVisits[held] = visit }
+                let earlier = laterVisits.withUnsafeBufferPointer {
+                    WorkOrder.visit(at: visit.scheduledStart!, visit.id, comesBefore: $0.baseAddress! + held)
+                }
+                if earlier { laterVisits[held] = visit }
             } else {
                 _ = nextVisitBySite.insertIfAbsent(visit.siteID, UInt64(laterVisits.count))
                 laterVisits.append(visit)

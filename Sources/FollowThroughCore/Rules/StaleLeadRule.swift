@@ -48,7 +48,7 @@ extension Planner {
         for i in visits.indices {
             guard let start = visits[i].scheduledStart, start.date > asOf, let slot = sites.slot(of: visits[i].siteID).map({ Int($0) })
             else { continue }
-            if let j = next[slot], !WorkOrder.visit(at: start, visits[i].id, comesBefore: visits[j]) { continue }
+            if let j = next[slot], !WorkOrder.visit(at: start, visits[i].id, comesBefore: visits.baseAddress! + j) { continue }
             next[slot] = i
         }
         return next
@@ -57,10 +57,11 @@ extension Planner {
 
 extension WorkOrder {
     /// True when a visit starting at `start` with id `id` comes before `other` (scheduled): the earlier start, then the
-    /// smaller id. `id` is made only on a tie.
-    static func visit(at start: LocalDateTime, _ id: @autoclosure () -> String, comesBefore other: WorkOrder) -> Bool {
-        let otherStart = other.scheduledStart!
-        return start < otherStart || start == otherStart && id() < other.id
+    /// smaller id. `id` is made only on a tie. (`other` is a pointer: a `WorkOrder` passed by value was copied whole,
+    /// five strings, for each comparison.)
+    static func visit(at start: LocalDateTime, _ id: @autoclosure () -> String, comesBefore other: UnsafePointer<WorkOrder>) -> Bool {
+        let otherStart = other.pointee.scheduledStart!
+        return start < otherStart || start == otherStart && id() < other.pointee.id
     }
 }
 
