@@ -164,8 +164,11 @@ public final class RecordDecoder: Sendable {
     }
 
     /// The checks of a recommendation row, in the order their messages are reported, and the fields they decode.
-    private typealias CheckedRecommendation = (id: String, site: String, status: RecommendationStatus, priority: Priority,
-                                               created: LocalDateTime, value: Int64?, activity: LocalDateTime?)
+    /// (A struct, not a tuple: a tuple of these was destroyed through the runtime's generic witnesses, for every row.)
+    private struct CheckedRecommendation {
+        let id: String, site: String, status: RecommendationStatus, priority: Priority
+        let created: LocalDateTime, value: Int64?, activity: LocalDateTime?
+    }
 
     private func checkedRecommendation(_ row: ExportRow) throws(RowRejection) -> CheckedRecommendation {
         let id = try required(row, Rec.id)
@@ -185,7 +188,8 @@ public final class RecordDecoder: Sendable {
         }
         guard let created = try date(row, Rec.created) else { throw RowRejection("missing created_at") }
         let value = try money(row, Rec.value)
-        return (id, site, status, priority, created, value, try date(row, Rec.activity))
+        return CheckedRecommendation(id: id, site: site, status: status, priority: priority, created: created, value: value,
+                                     activity: try date(row, Rec.activity))
     }
 
     public func person(_ row: ExportRow) throws(RowRejection) -> Person {
