@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. scripts/bench_lib.sh
 SEED=${SEED:-1}
 AS_OF=${AS_OF:-2026-11-23}
 AS_OF_2=$(date -u -d "$AS_OF + 1 day" +%F)   # night 2
@@ -42,7 +43,6 @@ echo "bench.sh: building the release binary, as the README installs it (Swift ru
 # Its own build folder: the flag changes every module's build, and the development build stays as it is.
 swift build -c release --product followthrough --static-swift-stdlib --build-path "$ROOT/.build-static" >&2
 BIN=$ROOT/.build-static/release/followthrough
-GEN_HASH=$(sha256sum scripts/generate_exports.py | cut -c1-8)
 DUCKDB_VERSION=$("$PY" -c 'import duckdb; print(duckdb.__version__)')
 
 # timed LOG CMD...: runs CMD under /usr/bin/time -v (stdout+stderr to LOG.out), prints "seconds kbytes".
@@ -70,16 +70,7 @@ trap 'rm -rf "$WORK"' EXIT
 rows_md=()
 failed=0
 for spec in "${scales[@]}"; do
-  scale=${spec%%:*}
-  years=3
-  [[ $spec == *:* ]] && years=${spec##*:}
-  scale_id=$scale; [ "$years" != 3 ] && scale_id=$scale-y$years
-  dir=$DATA/exports-N$scale_id-s$SEED-$AS_OF-g$GEN_HASH
-  if [ ! -f "$dir/manifest.json" ]; then
-    echo "bench.sh: generating $scale work orders into $dir" >&2
-    rm -rf "$dir"
-    "$PY" scripts/generate_exports.py --work-orders "$scale" --years "$years" --seed "$SEED" --as-of "$AS_OF" --out "$dir"
-  fi
+  bench_exports "$spec"
   files=("$dir/work_orders.csv" "$dir/recommendations.csv" "$dir/people.csv")
   read -r bytes rows < <("$PY" -c '
 import json, sys
@@ -89,34 +80,7 @@ print(sum(m["bytes"].values()), m["work_orders"] + m["recommendations"] + m["peo
   for run in $(seq 1 "$RUNS"); do
     r=$WORK/$scale_id-$run
     mkdir -p "$r/ft/outbox" "$r/ft/state" "$r/duck"
-    cat >"$r/ft/followthrough.toml" <<EOF
-# written by scripts/bench.sh
-timezone = "America/Toronto"
-templates_dir = "$ROOT/templates"
-state_path = "$r/ft/state/followthrough-state.sqlite"
-max_rejected_percent = 1
-
-[exports.work_orders]
-path = "$dir/work_orders.csv"
-
-[exports.recommendations]
-path = "$dir/recommendations.csv"
-
-[exports.people]
-path = "$dir/people.csv"
-
-[rules]
-lookahead_days = 1
-stale_after_days = 14
-digest_limit = 25
-max_age_days = 365
-
-[mail]
-from = "Service Desk <service@example.com>"
-sales_inbox = "sales-team@example.com"
-transport = "outbox"
-outbox_dir = "$r/ft/outbox"
-EOF
+    bench_config "$dir" "$r/ft/state/followthrough-state.sqlite" "$r/ft/outbox" >"$r/ft/followthrough.toml"
     read -r t _ < <(timed "$r/wc" wc -l "${files[@]}")
     wc_t+=("$t")
     read -r t k < <(timed "$r/ft/run" "$BIN" run --config "$r/ft/followthrough.toml" --as-of "$AS_OF" \

@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. scripts/bench_lib.sh
 [ $# -ge 2 ] || { echo "usage: scripts/bench_ab.sh BIN_A BIN_B [ROUNDS] [SCALE]" >&2; exit 64; }
 A=$(realpath "$1"); B=$(realpath "$2")
 ROUNDS=${3:-20}
@@ -24,15 +25,7 @@ AS_OF=${AS_OF:-2026-11-23}
 DATA=${BENCH_DATA:-$ROOT/bench-data}
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)  # the config names the exports: a relative path would be taken from the config's folder
-scale=${SPEC%%:*}; years=3
-[[ $SPEC == *:* ]] && years=${SPEC##*:}
-scale_id=$scale; [ "$years" != 3 ] && scale_id=$scale-y$years
-dir=$DATA/exports-N$scale_id-s$SEED-$AS_OF-g$(sha256sum scripts/generate_exports.py | cut -c1-8)
-if [ ! -f "$dir/manifest.json" ]; then
-  echo "bench_ab.sh: generating $SPEC into $dir" >&2
-  rm -rf "$dir"
-  python3 scripts/generate_exports.py --work-orders "$scale" --years "$years" --seed "$SEED" --as-of "$AS_OF" --out "$dir"
-fi
+bench_exports "$SPEC"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/followthrough-ab.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -40,8 +33,7 @@ trap 'rm -rf "$WORK"' EXIT
 one() {
   local bin=$1 tag=$2 round=$3 r=$WORK/$2-$3
   mkdir -p "$r/outbox"
-  sed -e "s#^state_path = .*#state_path = \"$r/state.sqlite\"#" -e "s#^outbox_dir = .*#outbox_dir = \"$r/outbox\"#" \
-      -e "s#^templates_dir = .*#templates_dir = \"$ROOT/templates\"#" "$WORK/base.toml" >"$r/followthrough.toml"
+  bench_config "$dir" "$r/state.sqlite" "$r/outbox" >"$r/followthrough.toml"
   local t0 t1
   t0=$(date +%s%N)
   "$bin" run --config "$r/followthrough.toml" --as-of "$AS_OF" --outbox "$r/outbox" --plan-out "$r/plan.json" \
@@ -51,29 +43,6 @@ one() {
 print(sys.argv[1], sys.argv[2], sys.argv[3], " ".join(f"{k}={v}" for k, v in p.items()))' \
       "$tag" "$round" $(( (t1 - t0) / 1000000 )) "$r/summary.json" >>"$WORK/runs"
 }
-cat >"$WORK/base.toml" <<EOF
-# written by scripts/bench_ab.sh (as scripts/bench.sh writes it)
-timezone = "America/Toronto"
-templates_dir = "TEMPLATES"
-state_path = "STATE"
-max_rejected_percent = 1
-[exports.work_orders]
-path = "$dir/work_orders.csv"
-[exports.recommendations]
-path = "$dir/recommendations.csv"
-[exports.people]
-path = "$dir/people.csv"
-[rules]
-lookahead_days = 1
-stale_after_days = 14
-digest_limit = 25
-max_age_days = 365
-[mail]
-from = "Service Desk <service@example.com>"
-sales_inbox = "sales-team@example.com"
-transport = "outbox"
-outbox_dir = "OUTBOX"
-EOF
 for round in $(seq 1 "$ROUNDS"); do
   # (Nothing is deleted until the end: files deleted between runs made the next runs' file creation vary.)
   if [ $((round % 2)) = 1 ]; then one "$A" A "$round"; one "$B" B "$round"; else one "$B" B "$round"; one "$A" A "$round"; fi

@@ -27,7 +27,8 @@ public enum ExportLoader {
         builder.keepsPendingInFull = false  // their text is read again for the few listed: `recommendations(_:lines:)`
         // The line ends before the work orders' later part are counted from now on, on a thread that runs only when a
         // core is left idle (while the parts of the recommendations are merged, or one part waits for the other).
-        let workOrderSplit = columns[.workOrders] == nil ? nil
+        // (No header: the file is read in one piece, and reports why.)
+        let workOrderSplit = (columns[.workOrders] ?? nil) == nil ? nil
             : splitPoint(config.exports[.workOrders]!, above: splitAbove, share: firstPartShare)
         let workOrderLinesBefore = workOrderSplit.map { split in
             let source = config.exports[.workOrders]!
