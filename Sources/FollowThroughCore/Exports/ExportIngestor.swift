@@ -20,6 +20,8 @@ public struct ExportIngestor {
                                 dates: DateParser(timeZone: timeZone, pattern: reader.options.datePattern))
     }
     public var isAtRecordBoundary: Bool { reader.isAtRecordBoundary }
+    /// Where the input fed so far ends, `offset` being its offset in the file.
+    public func position(at offset: Int) -> LinePosition { reader.position(at: offset) }
 
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into builder: inout DatasetBuilder) throws {
         // Held by `self` throughout: reached unretained, a row does not retain and release it (~1% of reading).

@@ -50,17 +50,27 @@ public struct ExportReader {
     /// True when everything fed so far ended exactly at the end of a record.
     public var isAtRecordBoundary: Bool { parser.isAtRecordBoundary }
 
+    /// Where the input fed so far ends, `offset` being its offset in the file.
+    public func position(at offset: Int) -> LinePosition { parser.position(at: offset) }
+
     /// Parses a chunk of the file, calling `onRow` for each complete data row.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, onRow: (ExportRow) throws -> Void) throws {
-        var positions = self.positions
-        defer { self.positions = positions }
-        let layout = (kind, file, options)
         do {
+            if let positions {  // the header read: no check of it for each row, and no copy of the layout per call
+                try parser.feed(chunk) { row in try onRow(ExportRow(row: row, positions: positions)) }
+                return
+            }
+            var positions = self.positions
+            defer { self.positions = positions }
+            let layout = (kind, file, options)
             try parser.feed(chunk) { row in try Self.handle(row, layout, &positions, onRow) }
         } catch let error as CSVSyntaxError {
             throw syntaxError(error)
         }
     }
+
+    /// Starts again at the start of a record on physical line `line` (see `CSVParser.restart(atLine:)`).
+    public mutating func restart(atLine line: Int) { parser.restart(atLine: line) }
 
     /// Ends the file; throws when it had no header at all or ended inside a quoted field.
     public mutating func finish(onRow: (ExportRow) throws -> Void) throws {

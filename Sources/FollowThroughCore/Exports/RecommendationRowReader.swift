@@ -15,19 +15,27 @@ public struct RecommendationRowReader {
     /// The wanted lines, ascending, and the index of the next one to reach.
     private let wanted: [Int]
     private var next = 0
-    /// The physical line at the start of the next chunk, and whether the last chunk ended with a CR.
+    /// The physical line the next chunk starts in, and whether the last chunk ended with a CR.
     private var line = 1
     private var afterCR = false
     /// Parsers of wanted records that started in an earlier chunk and have not ended yet.
     private var open: [ExportReader] = []
+    /// A parser that gave its row, to start the next wanted record with.
+    private var spare: ExportReader?
     /// The rows found so far, by line. A row that no longer decodes is left out (`Plan.filling(rows:)` reports it).
     public private(set) var rows: [Int: Recommendation] = [:]
 
-    /// `columns`: the file's column positions, from its header (`ExportReader.columns`).
-    public init(file: String, options: ExportOptions, timeZone: TimeZone, columns: [Int], lines: some Sequence<Int>) {
+    /// `columns`: the file's column positions, from its header (`ExportReader.columns`). `from`: where the first byte
+    /// fed is (the file's start, or a position noted by the first read, `ExportIngestor.position(at:)`); only wanted
+    /// lines after its line are read (the header, line 1, never is).
+    public init(file: String, options: ExportOptions, timeZone: TimeZone, columns: [Int], lines: some Sequence<Int>,
+                from start: LinePosition = .start) {
         self.file = file; self.options = options; self.columns = columns
         decoder = RecordDecoder(kind: .recommendations, options: options, dates: DateParser(timeZone: timeZone, pattern: options.datePattern))
-        wanted = Set(lines).filter { $0 > 1 }.sorted()
+        wanted = Set(lines).filter { $0 > start.line }.sorted()
+        line = start.line
+        afterCR = start.afterCR
+        rows.reserveCapacity(wanted.count)
     }
 
     /// True once every wanted row has been parsed: the rest of the file need not be read.
@@ -58,8 +66,9 @@ public struct RecommendationRowReader {
                 i = end
             }
             guard i < n else { return }  // the wanted line starts with the next chunk
-            var reader = ExportReader(kind: .recommendations, file: file, options: options, columns: columns, resumingAtLine: line)
-            if try !parse(&reader, UnsafeRawBufferPointer(rebasing: chunk[i...])) { open.append(reader) }
+            var reader = spare.take() ?? ExportReader(kind: .recommendations, file: file, options: options, columns: columns, resumingAtLine: line)
+            reader.restart(atLine: line)
+            if try parse(&reader, UnsafeRawBufferPointer(rebasing: chunk[i...])) { spare = reader } else { open.append(reader) }
             next += 1
         }
     }
@@ -73,16 +82,19 @@ public struct RecommendationRowReader {
         next = wanted.count
     }
 
-    /// Feeds a wanted record's parser; true once it has given its row (the rest of `bytes` is not parsed).
+    /// Feeds a wanted record's parser a line at a time until it gives its row (a record ends at a line end, and a
+    /// line's bytes are all there is to parse then); true once it has. False: `bytes` ended first.
     private mutating func parse(_ reader: inout ExportReader, _ bytes: UnsafeRawBufferPointer) throws -> Bool {
-        struct GotRow: Error {}
-        do {
-            try reader.feed(bytes) { row in
-                take(row)
-                throw GotRow()
+        guard let base = bytes.baseAddress else { return false }
+        var got = false
+        var start = 0
+        while start < bytes.count {
+            let end = Self.lf(base, from: start, to: bytes.count) ?? bytes.count
+            try reader.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) { row in
+                if !got { take(row); got = true }  // (a lone CR ended it: the rest of the line is another record's)
             }
-        } catch is GotRow {
-            return true
+            if got { return true }
+            start = end
         }
         return false
     }

@@ -14,7 +14,7 @@ public enum ExportLoader {
     /// `visitWindow`: when set, only the scheduled visits in it are kept (see `DatasetBuilder.visitWindow`);
     /// `ageLimit`: when set, open recommendations too old to list are kept as counts (see `DatasetBuilder.ageLimit`).
     public static func load(_ config: Config, previous: PreviousStatuses? = nil, visitWindow: VisitWindow? = nil,
-                            ageLimit: AgeLimit? = nil, splitAbove: Int = minimumSplitSize) throws(ExportError) -> (dataset: Dataset, report: DataQualityReport) {
+                            ageLimit: AgeLimit? = nil, splitAbove: Int = minimumSplitSize) throws(ExportError) -> Loaded {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
         // Header problems first, in file order, before any long read.
@@ -42,12 +42,12 @@ public enum ExportLoader {
         let recorded = previous?.count ?? 0
         builder.reserve(recommendations: recorded > 0 ? recorded + recorded / 64 : estimatedRows(config.exports[.recommendations]!))
         let source = config.exports[.recommendations]!
-        try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil,
+        let recommendationMarks = try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil,
                           split: splitPoint(source, above: splitAbove, share: firstPartShare),
                           linesBefore: { split throws(ExportError) in try lineEnds(source, to: split.offset, expecting: split.version) },
                           into: &builder)
         builder.recordOnlyNeededTechnicians()
-        try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, split: workOrderSplit,
+        _ = try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, split: workOrderSplit,
                           linesBefore: { _ throws(ExportError) in try workOrderLinesBefore!.value() }, into: &builder)
         // Last run's statuses under tonight's; the recommendations whose status moved since, read again in full.
         do { try builder.mergePrevious() } catch let error as StateError {
@@ -60,29 +60,22 @@ public enum ExportLoader {
         }
         let moved = builder.movedLines()
         if !moved.isEmpty {
-            let rows = try recommendations(config, lines: moved)
+            let rows = try recommendations(config, lines: moved, marks: recommendationMarks)
             do { try builder.addMoved(rows) } catch {
                 throw ExportError(file: config.exports[.recommendations]!.displayName, line: error.line, message: error.message,
                                   hint: "the export changed while the run read it; run again once it is written in full; nothing was sent")
             }
         }
-        return builder.build()
+        let built = builder.build()
+        return Loaded(dataset: built.dataset, report: built.report, recommendationMarks: recommendationMarks)
     }
 
-    /// The recommendations on these lines of the export, read again (see `Plan.rowsToRead`).
-    public static func recommendations(_ config: Config, lines: [Int]) throws(ExportError) -> [Int: Recommendation] {
-        let source = config.exports[.recommendations]!
-        guard let columns = try header(.recommendations, config) else {
-            throw ExportError(file: source.displayName, line: nil, message: "the file is empty (no header row)",
-                              hint: "the export changed while the run read it; write it whole, then rename it into place")
-        }
-        var reader = RecommendationRowReader(file: source.displayName, options: source.options, timeZone: config.timeZone,
-                                             columns: columns, lines: lines)
-        try stream(source, until: { reader.isDone }) { chunk throws in try reader.feed(chunk) }
-        if !reader.isDone {
-            do { try reader.finish() } catch { throw asExportError(error, source) }
-        }
-        return reader.rows
+    /// What `load` read: the dataset, its quality, and, when the recommendations were read in two parts, where their
+    /// lines are (their rows are read again from close by, on two threads: `recommendations(_:lines:marks:)`).
+    public struct Loaded: Sendable {
+        public var dataset: Dataset
+        public var report: DataQualityReport
+        public var recommendationMarks: LineMarks?
     }
 
     static func ingest(_ kind: ExportKind, _ config: Config, into builder: inout DatasetBuilder) throws(ExportError) {
@@ -96,9 +89,17 @@ public enum ExportLoader {
         return ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone)
     }
 
+    /// Feeds the file's bytes `from..<to` to `ingestor`; returns where each chunk read ends (`LineMarks`).
+    @discardableResult
     static func feed(_ ingestor: inout ExportIngestor, _ source: ExportSource, from: Int = 0, to: Int? = nil,
-                     expecting version: FileVersion? = nil, into builder: inout DatasetBuilder) throws(ExportError) {
-        try stream(source, from: from, to: to, expecting: version) { chunk throws in try ingestor.feed(chunk, into: &builder) }
+                     expecting version: FileVersion? = nil, into builder: inout DatasetBuilder) throws(ExportError) -> [LinePosition] {
+        var offset = from, marks: [LinePosition] = []
+        try stream(source, from: from, to: to, expecting: version) { chunk throws in
+            try ingestor.feed(chunk, into: &builder)
+            offset += chunk.count
+            marks.append(ingestor.position(at: offset))
+        }
+        return marks
     }
 
     static func finish(_ ingestor: inout ExportIngestor, _ source: ExportSource, into builder: inout DatasetBuilder) throws(ExportError) {
@@ -121,13 +122,14 @@ public enum ExportLoader {
     /// into its own builder, then merged; `linesBefore` gives the number of line ends before the split (`lineEnds`), on the
     /// later part's thread. If the split fell inside a quoted field (the first part does not end at a record's end), or the
     /// parts cannot be joined exactly (`DatasetBuilder.canMerge(later:)`), the second part's work is dropped and the file
-    /// read on from there in one piece.
+    /// read on from there in one piece. Returns where its lines are, a mark per chunk read (nil: read in one piece).
     static func ingestInParts(_ kind: ExportKind, _ config: Config, columns: [Int]?, split measured: Split?,
                               linesBefore: @escaping @Sendable (Split) throws(ExportError) -> Int,
-                              into builder: inout DatasetBuilder) throws(ExportError) {
+                              into builder: inout DatasetBuilder) throws(ExportError) -> LineMarks? {
         let source = config.exports[kind]!
         guard let columns, let measured else {
-            return try ingest(kind, config, into: &builder)
+            try ingest(kind, config, into: &builder)
+            return nil
         }
         let (split, size, version) = (measured.offset, measured.fileSize, measured.version)
         var laterBuilder = builder.builderForLaterPart()
@@ -136,27 +138,37 @@ public enum ExportLoader {
         }
         // Handed over, not captured: a captured copy would keep its tables alive beside the part's own (copy-on-write).
         let handoff = Handoff(consume laterBuilder)
-        let later = Parallel(stackSize: 1 << 20) { () throws(ExportError) -> DatasetBuilder in
+        let later = Parallel(stackSize: 1 << 20) { () throws(ExportError) -> (part: DatasetBuilder, marks: [LinePosition]) in
+            let line = 1 + (try linesBefore(measured))
             var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone,
-                                          columns: columns, resumingAtLine: 1 + (try linesBefore(measured)))
+                                          columns: columns, resumingAtLine: line)
             var part = handoff.take()
-            try feed(&ingestor, source, from: split, expecting: version, into: &part)
+            let marks = try feed(&ingestor, source, from: split, expecting: version, into: &part)
             try finish(&ingestor, source, into: &part)
-            return part
+            return (part, [LinePosition(offset: split, line: line, afterCR: false)] + marks)
         }
         var ingestor = ingestor(kind, config)
         let firstError: ExportError?
-        do { try feed(&ingestor, source, to: split, expecting: version, into: &builder); firstError = nil } catch { firstError = error }
+        var marks = LineMarks(version: version, positions: [.start])
+        do {
+            marks.positions += try feed(&ingestor, source, to: split, expecting: version, into: &builder)
+            firstError = nil
+        } catch { firstError = error }
         let laterPart = Result { () throws(ExportError) in try later.value() }  // waits for it either way
         if let firstError { throw firstError }
         if ingestor.isAtRecordBoundary {
-            let part = try laterPart.get()
-            if builder.canMerge(later: part) { return builder.merge(later: part) }
+            let (part, laterMarks) = try laterPart.get()
+            if builder.canMerge(later: part) {
+                builder.merge(later: part)
+                marks.positions += laterMarks
+                return marks
+            }
         }
         // The split's line end was inside a quoted field (or the parts cannot be joined exactly): read on from there
         // on this thread.
-        try feed(&ingestor, source, from: split, expecting: version, into: &builder)
+        marks.positions += try feed(&ingestor, source, from: split, expecting: version, into: &builder)
         try finish(&ingestor, source, into: &builder)
+        return marks
     }
 
     /// The physical line ends in the file's first `offset` bytes, as the CSV parser counts them.

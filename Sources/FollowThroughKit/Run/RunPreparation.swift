@@ -64,7 +64,7 @@ public enum RunPreparation {
         }
         let templates: TemplateSet
         do { templates = try parsing.value() } catch { throw RunFailure(message: error.description, status: .configOrInput) }
-        let loaded: (dataset: Dataset, report: DataQualityReport)
+        let loaded: ExportLoader.Loaded
         do { loaded = try read.get() } catch { throw RunFailure(message: error.description, status: .configOrInput) }
         timer.lap("read_exports")
         // Packed for the state on a core the planning leaves idle (nil on a run without last night's statuses).
@@ -83,7 +83,8 @@ public enum RunPreparation {
         if !plan.rowsToRead.isEmpty {
             let file = config.exports[.recommendations]!.displayName
             do {
-                plan = try plan.filling(rows: try ExportLoader.recommendations(config, lines: plan.rowsToRead))
+                plan = try plan.filling(rows: try ExportLoader.recommendations(config, lines: plan.rowsToRead,
+                                                                                       marks: loaded.recommendationMarks))
             } catch let error as RowsChanged {
                 throw RunFailure(message: "\(file): line \(error.line): \(error.message) (hint: the export changed while the run read it; run again once it is written in full; nothing was sent)", status: .configOrInput)
             } catch {

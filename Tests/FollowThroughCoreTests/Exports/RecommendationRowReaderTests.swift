@@ -32,11 +32,11 @@ import Testing
         return rows
     }
 
-    func readAgain(_ text: String, lines: [Int], chunkSizes: () -> Int) throws -> [Int: Recommendation] {
+    func readAgain(_ text: String, lines: [Int], from position: LinePosition = .start, chunkSizes: () -> Int) throws -> [Int: Recommendation] {
         var reader = RecommendationRowReader(file: "r.csv", options: ExportOptions(), timeZone: zone,
-                                             columns: Array(0..<13), lines: lines)
+                                             columns: Array(0..<13), lines: lines, from: position)
         let bytes = Array(text.utf8)
-        var start = 0
+        var start = position.offset
         while start < bytes.count, !reader.isDone {
             let end = min(bytes.count, start + chunkSizes())
             try bytes[start..<end].withUnsafeBytes { try reader.feed($0) }
@@ -64,5 +64,46 @@ import Testing
         let again = try readAgain(text, lines: [3, 4, 9], chunkSizes: { 7 })
         #expect(again.keys.sorted() == [4])
         #expect(again[4]?.id == "R2")
+    }
+
+    /// Where a reader fed `text` in chunks of `chunkSizes` was after each chunk.
+    func positions(_ text: String, chunkSizes: () -> Int) throws -> [LinePosition] {
+        var reader = ExportReader(kind: .recommendations, file: "r.csv", options: ExportOptions())
+        let bytes = Array(text.utf8)
+        var (start, noted) = (0, [LinePosition.start])
+        while start < bytes.count {
+            let end = min(bytes.count, start + chunkSizes())
+            try bytes[start..<end].withUnsafeBytes { try reader.feed($0) { _ in } }
+            start = end
+            noted.append(reader.position(at: end))
+        }
+        return noted
+    }
+
+    /// From any position a read noted (inside a line, between a CR and its LF, inside a quoted field), the rows on the
+    /// lines after it are the whole read's.
+    @Test(arguments: 1...40 as ClosedRange<UInt64>)
+    func rowsReadFromANotedPositionAreTheWholeReadsRows(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let text = randomExport(&rng)
+        let whole = try wholeRead(text)
+        let noted = try positions(text, chunkSizes: { Int(1 + rng.next() % 61) })
+        #expect(noted.count > 2)
+        for position in noted {
+            let lines = whole.keys.filter { $0 > position.line }
+            let again = try readAgain(text, lines: Array(whole.keys), from: position, chunkSizes: { Int(1 + rng.next() % 97) })
+            #expect(again == whole.filter { lines.contains($0.key) }, "from \(position)")
+        }
+    }
+
+    /// A parser started again keeps nothing of the record it was in.
+    @Test func aRestartedParserForgetsTheRecordInProgress() throws {
+        var parser = CSVParser(delimiter: UInt8(ascii: ","), resumingAtLine: 5)
+        var rows: [[String]] = []
+        try Array("a,\"b\n".utf8).withUnsafeBytes { try parser.feed($0) { rows.append($0.strings) } }
+        parser.restart(atLine: 9)
+        try Array("c,d\n".utf8).withUnsafeBytes { try parser.feed($0) { rows.append($0.strings + ["\($0.line)"]) } }
+        #expect(rows == [["c", "d", "9"]])
+        #expect(parser.position(at: 4) == LinePosition(offset: 4, line: 10, afterCR: false))
     }
 }

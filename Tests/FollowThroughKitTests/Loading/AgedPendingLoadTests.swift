@@ -40,7 +40,7 @@ import FollowThroughTestSupport
         let config = try loader.write(["people.csv": ExportLoaderTests.people, "work_orders.csv": workOrders.joined(separator: "\n"),
                                        "recommendations.csv": recommendations.joined(separator: "\n")])
         let every = try loader.sequential(config)
-        let aged = try ExportLoader.load(config, visitWindow: window, ageLimit: ageLimit, splitAbove: 0)
+        let aged = try ExportLoader.load(config, visitWindow: window, ageLimit: ageLimit, splitAbove: 0).read
         #expect(aged.dataset.aged.count > 0 && aged.dataset.pending.count + aged.dataset.aged.count == every.dataset.pending.count)
         #expect(aged.report == every.report)
         #expect(!every.report.warnings.isEmpty)

@@ -73,7 +73,7 @@ import FollowThroughTestSupport
 
     @Test func parallelLoadEqualsASequentialIngest() throws {
         let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders, "recommendations.csv": Self.recommendations])
-        let parallel = try ExportLoader.load(config, splitAbove: 0)
+        let parallel = try ExportLoader.load(config, splitAbove: 0).read
         let plain = try sequential(config)
         expectSameRead(parallel, plain)
         #expect(parallel.dataset.people == plain.dataset.people)
@@ -132,7 +132,7 @@ import FollowThroughTestSupport
         }
         let config = try write(["people.csv": Self.people, "work_orders.csv": workOrders.joined(separator: eol),
                                 "recommendations.csv": recommendations.joined(separator: eol)])
-        let parts = try ExportLoader.load(config, splitAbove: 0)
+        let parts = try ExportLoader.load(config, splitAbove: 0).read
         let plain = try sequential(config)
         expectSameRead(parts, plain)
         #expect(parts.dataset.statuses.dictionary == plain.dataset.statuses.dictionary)
@@ -143,7 +143,7 @@ import FollowThroughTestSupport
         plain.dataset.statuses.forEach { id, status in
             previous[id] = rng.next() % 3 == 0 ? TrackedStatus.allCases[Int(rng.next() % 6)] : status
         }
-        let night = try ExportLoader.load(config, previous: PreviousStatuses(previous), splitAbove: 0)
+        let night = try ExportLoader.load(config, previous: PreviousStatuses(previous), splitAbove: 0).read
         #expect(night.report == plain.report)
         #expect(night.dataset.recommendations.count <= plain.dataset.recommendations.count)
         let expected = StatusChanges.detect(previous: previous, dataset: plain.dataset, asOf: LocalDate(iso: "2026-11-23")!)
@@ -218,7 +218,7 @@ import FollowThroughTestSupport
         }
         let config = try write(["people.csv": Self.people, "work_orders.csv": workOrders.joined(separator: "\n"),
                                 "recommendations.csv": recommendations.joined(separator: "\n")])
-        let parts = try ExportLoader.load(config, splitAbove: 0)
+        let parts = try ExportLoader.load(config, splitAbove: 0).read
         #expect(parts.dataset.pending.map(\.recommendedBy) == ["T1", "T2", "T3"])
         expectSameRead(parts, try sequential(config))
     }
@@ -252,4 +252,9 @@ import FollowThroughTestSupport
         let estimate = ExportLoader.estimatedRows(config.exports[.workOrders]!)
         #expect(estimate >= 6 && estimate <= 8)
     }
+}
+
+extension ExportLoader.Loaded {
+    /// What was read, as `DatasetBuilder.build()` gives it (for comparing with a plain ingest).
+    var read: (dataset: Dataset, report: DataQualityReport) { (dataset, report) }
 }

@@ -30,7 +30,7 @@ import FollowThroughTestSupport
         let config = try loader.write(["people.csv": ExportLoaderTests.people, "work_orders.csv": workOrders.joined(separator: "\n"),
                                        "recommendations.csv": recommendations.joined(separator: "\n")])
         let every = try loader.sequential(config)
-        let kept = try ExportLoader.load(config, visitWindow: window, splitAbove: 0)
+        let kept = try ExportLoader.load(config, visitWindow: window, splitAbove: 0).read
         #expect(kept.report == every.report)
         #expect(kept.dataset.scheduledVisits.count < every.dataset.scheduledVisits.count)
         let expected = try loader.plan(config, every, asOf: asOf)
@@ -51,7 +51,7 @@ import FollowThroughTestSupport
             """
         let config = try loader.write(["people.csv": ExportLoaderTests.people, "work_orders.csv": workOrders.joined(separator: "\n"),
                                        "recommendations.csv": recommendations])
-        let read = try ExportLoader.load(config, visitWindow: window, splitAbove: 0)
+        let read = try ExportLoader.load(config, visitWindow: window, splitAbove: 0).read
         #expect(read.report.rejections.map(\.line) == [43])  // the second W5
         let leads = try loader.plan(config, read, asOf: asOf).digests.flatMap(\.leads)
         #expect(leads.map(\.recommendation.id) == ["R1"])
