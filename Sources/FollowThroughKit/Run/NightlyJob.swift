@@ -77,7 +77,7 @@ public struct NightlyJob: Sendable {
         let previous: PreviousStatuses
         do {
             if request.dryRun {
-                store = try StateStore.openExisting(path: config.statePath) ?? StateStore.inMemory()
+                store = try StateStore.copyOfExisting(path: config.statePath) ?? StateStore.inMemory()
             } else {
                 store = try StateStore.open(path: config.statePath)
             }

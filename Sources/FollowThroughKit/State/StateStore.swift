@@ -53,10 +53,25 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Opens an existing state file only to read it; nil when there is none yet.
-    public static func openExisting(path: String) throws(StateError) -> StateStore? {
+    /// For a dry run: a copy in memory of an existing state file, migrated there; nil when there is none yet. The file
+    /// is only read (one read-only connection, for as long as the copy takes): a dry run neither migrates it nor holds
+    /// its write lock while it rehearses, which would make a nightly run running meanwhile wait.
+    public static func copyOfExisting(path: String) throws(StateError) -> StateStore? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try open(path: path)
+        do {
+            var readOnly = configuration()
+            readOnly.readonly = true
+            let file = try DatabaseQueue(path: path, configuration: readOnly)
+            let copy = try DatabaseQueue(configuration: configuration())
+            try file.backup(to: copy)
+            try file.close()
+            try StateSchema.migrator.migrate(copy)
+            return StateStore(path: path, db: copy)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw describe(error, path: path)
+        }
     }
 
     static func configuration(keepingWAL: Bool = false) -> Configuration {

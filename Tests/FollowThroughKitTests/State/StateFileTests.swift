@@ -72,4 +72,32 @@ final class ReleasedValues: @unchecked Sendable {
     private var items: [any Sendable] = []
     func add(_ value: any Sendable) { lock.withLock { items.append(value) } }
     var all: [any Sendable] { lock.withLock { items } }
+
+    /// A dry run and `status` only read the state: a file of an older schema is migrated in a copy in memory and left
+    /// byte for byte as it was, and a nightly run holding its write lock meanwhile does not stop them.
+    @Test func aDryRunCopiesAnOlderStateFileAndLeavesItAsItWas() throws {
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let old = try DatabasePool(path: path)
+        try StateSchema.migrator.migrate(old, upTo: "v3-status-snapshot")
+        try old.write { db in try db.execute(sql: "INSERT INTO run (as_of, started_at, pid) VALUES ('2026-11-22', 1, 1)") }
+        try old.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        let nightly = try DatabaseQueue(path: path)
+        let copy = try nightly.inDatabase { db -> StateStore? in
+            try db.execute(sql: "BEGIN IMMEDIATE; INSERT INTO run (as_of, started_at, pid) VALUES ('2026-11-23', 2, 2)")
+            defer { try? db.execute(sql: "ROLLBACK") }
+            return try StateStore.copyOfExisting(path: path)
+        }
+        try nightly.close()
+        let store = try #require(copy)
+        #expect(try store.read { db in try db.tableExists("message_body") })
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run") } == 1)
+
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        let file = try DatabaseQueue(path: path)
+        defer { try? file.close() }
+        #expect(try file.read { db in try db.tableExists("message_body") } == false)
+        #expect(try StateStore.copyOfExisting(path: path + ".none") == nil)
+    }
 }
