@@ -10,4 +10,10 @@ void ft_limit_malloc_arenas(int count);
 void ft_map_allocations_of_at_least(int bytes);
 // Lowers the calling thread's priority to the least (nice 19): it then runs on a core the other threads leave idle.
 void ft_run_this_thread_when_idle(void);
+// Opens a new regular file with no name in the directory `dirfd`, for writing (Linux's O_TMPFILE); -1 with errno when
+// the system or the file system cannot.
+int ft_open_unnamed(int dirfd, int mode);
+// Names the file `fd` opened by ft_open_unnamed: `name` in the directory `dirfd`, all at once, never half-written;
+// -1 with errno (EEXIST when the name is taken).
+int ft_link_unnamed(int fd, int dirfd, const char *name);
 #endif

@@ -23,8 +23,9 @@ public enum OutboxTransport {
                 let batch = Batch(size: batchSize)
                 DispatchQueue.concurrentPerform(iterations: writers) { _ in
                     while batch.claim(), let message = messages.next() {
-                        let path = (directory.hasSuffix("/") ? directory : directory + "/") + fileName(asOf: asOf, kind: message.kind, recipient: message.recipient)
-                        if let problem = write(message.data, to: path) {
+                        let name = fileName(asOf: asOf, kind: message.kind, recipient: message.recipient)
+                        let path = (directory.hasSuffix("/") ? directory : directory + "/") + name
+                        if let problem = write(message.data, named: name, in: folder, path: path) {
                             onOutcome(DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
                                                       permanent: false, attempts: 1, reply: "cannot write \(path): \(problem)"))
                         } else {
@@ -60,26 +61,63 @@ public enum OutboxTransport {
         func claim() -> Bool { lock.withLock { guard left > 0 else { return false }; left -= 1; return true } }
     }
 
+    /// Writes `data` as the file `name` in the folder open as `folder` (at `path`), whole or not at all: into a file
+    /// with no name yet, then named (one entry made in the folder; a temporary name, renamed into place, made three,
+    /// and the two writing threads queued on the folder's lock for each: ~40% of delivery's CPU at 1M). A name already
+    /// taken (a night written again) is replaced by renaming; where the system cannot make unnamed files, a temporary
+    /// file is written and renamed. The reason on failure.
+    static func write(_ data: [UInt8], named name: String, in folder: Int32, path: String, unnamed: Bool = true) -> String? {
+        let fd = unnamed ? ft_open_unnamed(folder, 0o644) : -1
+        guard fd >= 0 else { return write(data, to: path) }
+        if let problem = writeAll(data, to: fd) {
+            close(fd)
+            return problem
+        }
+        var problem: String?
+        if ft_link_unnamed(fd, folder, name) != 0 {
+            guard errno == EEXIST else {  // no way to name it here: written the other way
+                close(fd)
+                return write(data, to: path)
+            }
+            let temporary = name + ".tmp"
+            unlinkat(folder, temporary, 0)  // left by a run killed between the two steps below
+            if ft_link_unnamed(fd, folder, temporary) != 0 || renameat(folder, temporary, folder, name) != 0 {
+                problem = String(cString: strerror(errno))
+                unlinkat(folder, temporary, 0)
+            }
+        }
+        // Some file systems report a failed write only here (the message is then written again by the next run).
+        if close(fd) != 0, problem == nil { problem = String(cString: strerror(errno)) }
+        return problem
+    }
+
     /// Writes `data` to a temporary file beside `path`, then renames it into place; the reason on failure.
     static func write(_ data: [UInt8], to path: String) -> String? {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return String(cString: strerror(errno)) }
-        var offset = 0
-        while offset < data.count {
-            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, data.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd); unlink(temporary)
-                return reason
-            }
-            offset += n
+        if let problem = writeAll(data, to: fd) {
+            close(fd); unlink(temporary)
+            return problem
         }
         guard close(fd) == 0, rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             return reason
+        }
+        return nil
+    }
+
+    /// Writes all of `data` to `fd`; the reason on failure.
+    static func writeAll(_ data: [UInt8], to fd: Int32) -> String? {
+        var offset = 0
+        while offset < data.count {
+            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, data.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += n
         }
         return nil
     }

@@ -12,9 +12,9 @@ import Testing
             OutgoingMessage(messageID: "m\(i)@example.com", kind: "pre-visit", envelopeFrom: "desk@example.com",
                             recipient: "tech\(i)@example.com", data: Array("Subject: \(i)\r\n\r\n".utf8) + [UInt8](repeating: UInt8(i % 251), count: 1000 + i))
         }
-        // One file cannot be written: a folder stands where its temporary file would go.
+        // One file cannot be written: a folder stands where it would go.
         let blocked = OutboxTransport.fileName(asOf: "2026-11-23", kind: "pre-visit", recipient: "tech5@example.com")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent(blocked + ".tmp"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(blocked), withIntermediateDirectories: false)
         let outcomes = LockedList<DeliveryOutcome>()
         try OutboxTransport.live(directory: dir.path, asOf: "2026-11-23")
             .deliver(MessageSource(count: count, batchSize: 16) { Array(messages[$0]) }) { outcomes.add($0) }
@@ -28,6 +28,27 @@ import Testing
             #expect(try Data(contentsOf: dir.appendingPathComponent(name)) == Data(message.data), "\(name)")
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }
-        #expect(leftovers == [blocked + ".tmp"])
+        #expect(leftovers.isEmpty)
+    }
+
+    /// A file is written whole under its name, whichever way (an unnamed file then named, or a temporary file renamed
+    /// into place), and a night written again replaces it, leaving no temporary file behind.
+    @Test(arguments: [true, false])
+    func aFileIsWrittenWholeAndWrittenAgainOverItself(unnamed: Bool) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = open(dir.path, O_RDONLY | O_DIRECTORY)
+        defer { close(folder) }
+        let path = dir.appendingPathComponent("a.eml").path
+        let first = Array("Subject: 1\r\n\r\nfirst".utf8), second = Array("Subject: 2\r\n\r\n".utf8) + [UInt8](repeating: 0x41, count: 70_000)
+        #expect(OutboxTransport.write(first, named: "a.eml", in: folder, path: path, unnamed: unnamed) == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(first))
+        #expect(OutboxTransport.write(second, named: "a.eml", in: folder, path: path, unnamed: unnamed) == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(second))
+        // A temporary file left by a run killed midway is no obstacle.
+        try Data("partial".utf8).write(to: dir.appendingPathComponent("a.eml.tmp"))
+        #expect(OutboxTransport.write(first, named: "a.eml", in: folder, path: path, unnamed: unnamed) == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(first))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.eml"])
     }
 }
