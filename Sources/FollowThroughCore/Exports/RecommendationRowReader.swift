@@ -45,17 +45,17 @@ public struct RecommendationRowReader {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return }
         // Records begun in an earlier chunk go on in this one.
         var stillOpen: [ExportReader] = []
+        let n = chunk.count
+        let noCR = memchr(base, Int32(CSVParser.cr), n) == nil
         for var reader in open {
-            if try !parse(&reader, chunk) { stillOpen.append(reader) }
+            if try !parse(&reader, chunk, noCR: noCR) { stillOpen.append(reader) }
         }
         open = stillOpen
         var i = 0
-        let n = chunk.count
         if afterCR {
             afterCR = false
             if base.load(as: UInt8.self) == CSVParser.lf { i = 1 }  // the LF of a CRLF split by the chunk end
         }
-        let noCR = memchr(base, Int32(CSVParser.cr), n) == nil
         while next < wanted.count {
             // Skip to the start of the next wanted line (wanted lines ascend, so `line` reaches each exactly; a file
             // shorter than the first read saw ends first, and `Plan.filling(rows:)` reports the rows as missing).
@@ -68,7 +68,7 @@ public struct RecommendationRowReader {
             guard i < n else { return }  // the wanted line starts with the next chunk
             var reader = spare.take() ?? ExportReader(kind: .recommendations, file: file, options: options, columns: columns, resumingAtLine: line)
             reader.restart(atLine: line)
-            if try parse(&reader, UnsafeRawBufferPointer(rebasing: chunk[i...])) { spare = reader } else { open.append(reader) }
+            if try parse(&reader, UnsafeRawBufferPointer(rebasing: chunk[i...]), noCR: noCR) { spare = reader } else { open.append(reader) }
             next += 1
         }
     }
@@ -83,15 +83,20 @@ public struct RecommendationRowReader {
     }
 
     /// Feeds a wanted record's parser a line at a time until it gives its row (a record ends at a line end, and a
-    /// line's bytes are all there is to parse then); true once it has. False: `bytes` ended first.
-    private mutating func parse(_ reader: inout ExportReader, _ bytes: UnsafeRawBufferPointer) throws -> Bool {
+    /// line's bytes are all there is to parse then); true once it has. False: `bytes` ended first. `noCR`: `bytes`
+    /// holds no CR (lines then end at each LF; otherwise at each CR too, a CRLF's LF fed with the next line, where
+    /// the parser knows it for the end of the line before).
+    private mutating func parse(_ reader: inout ExportReader, _ bytes: UnsafeRawBufferPointer, noCR: Bool) throws -> Bool {
         guard let base = bytes.baseAddress else { return false }
         var got = false
         var start = 0
         while start < bytes.count {
-            let end = Self.lf(base, from: start, to: bytes.count) ?? bytes.count
+            var end = Self.lf(base, from: start, to: bytes.count) ?? bytes.count
+            if !noCR, let cr = memchr(base + start, Int32(CSVParser.cr), end - start) {
+                end = UnsafeRawPointer(cr) - base + 1
+            }
             try reader.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) { row in
-                if !got { take(row); got = true }  // (a lone CR ended it: the rest of the line is another record's)
+                if !got { take(row); got = true }
             }
             if got { return true }
             start = end

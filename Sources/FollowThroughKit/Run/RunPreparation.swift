@@ -77,7 +77,7 @@ public enum RunPreparation {
         }
         var plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
         timer.lap("plan")
-        // Ids only, so the plan as planned gives it (~8 ms at 1M), on the core that reading the rows again leaves idle.
+        // Ids only, so the plan as planned gives it (~8 ms at 1M), on a thread of its own while the rows are read again.
         let planned = plan
         let audit = auditsPlan ? Parallel { PlanAudit(plan: planned, asOf: asOf).json() } : nil
         if !plan.rowsToRead.isEmpty {

@@ -16,7 +16,7 @@ extension StateStore {
             defer { try? setDurability(synchronous: "NORMAL", autoCheckpointPages: Self.defaultCheckpointPages) }
             prepared = try write { db in try Self.prepare(db, request) }
         }
-        if path != ":memory:" { checkpoint.start(path: path) }
+        if isFile { checkpoint.start(path: path) }
         return prepared
     }
 

@@ -19,8 +19,10 @@ public final class StateStore: Sendable {
     let db: any DatabaseWriter
     /// The checkpoint copying the outbox step's WAL into the file while the run delivers (`prepareOutbox`).
     let checkpoint = CheckpointSlot()
+    /// False for a store in memory, or a copy of a file in memory (`copyOfExisting`): `path` then only names it.
+    let isFile: Bool
 
-    init(path: String, db: any DatabaseWriter) { self.path = path; self.db = db }
+    init(path: String, db: any DatabaseWriter, isFile: Bool = true) { self.path = path; self.db = db; self.isFile = isFile }
 
     deinit { checkpoint.wait() }
 
@@ -47,7 +49,7 @@ public final class StateStore: Sendable {
         do {
             let queue = try DatabaseQueue(configuration: configuration())
             try StateSchema.migrator.migrate(queue)
-            return StateStore(path: ":memory:", db: queue)
+            return StateStore(path: ":memory:", db: queue, isFile: false)
         } catch {
             throw describe(error, path: ":memory:")
         }
@@ -55,23 +57,40 @@ public final class StateStore: Sendable {
 
     /// For a dry run: a copy in memory of an existing state file, migrated there; nil when there is none yet. The file
     /// is only read (one read-only connection, for as long as the copy takes): a dry run neither migrates it nor holds
-    /// its write lock while it rehearses, which would make a nightly run running meanwhile wait.
+    /// its write lock while it rehearses, which would make a nightly run running meanwhile wait. Holds the whole state
+    /// in memory (a few MB a night at 1M work orders, pruned with the messages kept).
     public static func copyOfExisting(path: String) throws(StateError) -> StateStore? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            var readOnly = configuration()
-            readOnly.readonly = true
-            let file = try DatabaseQueue(path: path, configuration: readOnly)
+            let file = try DatabaseQueue(path: path, configuration: readOnlyConfiguration())
             let copy = try DatabaseQueue(configuration: configuration())
             try file.backup(to: copy)
             try file.close()
             try StateSchema.migrator.migrate(copy)
-            return StateStore(path: path, db: copy)
-        } catch let error as StateError {
-            throw error
+            return StateStore(path: path, db: copy, isFile: false)
         } catch {
-            throw describe(error, path: path)
+            throw describe(error, path: path, reading: true)
         }
+    }
+
+    /// For reports (`status`): an existing state file opened read-only, or a copy in memory when it is of an older
+    /// version (see `copyOfExisting`); nil when there is none yet. Never changes the file.
+    public static func openForReading(path: String) throws(StateError) -> StateStore? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            let file = try DatabaseQueue(path: path, configuration: readOnlyConfiguration())
+            if try file.read({ try StateSchema.migrator.hasCompletedMigrations($0) }) { return StateStore(path: path, db: file, isFile: false) }
+            try file.close()
+        } catch {
+            throw describe(error, path: path, reading: true)
+        }
+        return try copyOfExisting(path: path)
+    }
+
+    static func readOnlyConfiguration() -> Configuration {
+        var config = configuration()
+        config.readonly = true
+        return config
     }
 
     static func configuration(keepingWAL: Bool = false) -> Configuration {
@@ -94,8 +113,13 @@ public final class StateStore: Sendable {
         return config
     }
 
-    static func describe(_ error: Error, path: String) -> StateError {
+    static func describe(_ error: Error, path: String, reading: Bool = false) -> StateError {
+        if let e = error as? StateError { return e }
         if let e = error as? DatabaseError {
+            if reading, [.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM].contains(e.resultCode) {
+                return StateError(file: path, message: "cannot read the state file (\(e.message ?? "\(e)"))",
+                                  hint: "run as the user that owns it; its -wal and -shm files beside it must be readable too")
+            }
             switch e.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
                 return StateError(file: path, message: "not a FollowThrough state file, or damaged (\(e.message ?? "\(e)"))",

@@ -10,7 +10,7 @@ public enum StatusCommand {
             return error.status
         }
         do {
-            guard let store = try StateStore.copyOfExisting(path: config.statePath) else {
+            guard let store = try StateStore.openForReading(path: config.statePath) else {
                 if json {
                     let empty = StatusReport(state_path: config.statePath, runs: [], waiting: [], refused: [], last_run_failed: false)
                     environment.output(String(decoding: empty.json(), as: UTF8.self))

@@ -17,6 +17,7 @@ public enum OutboxTransport {
             let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard folder >= 0 else { throw TransportSetupError("\(directory): cannot open the outbox folder (\(String(cString: strerror(errno))))") }
             defer { close(folder) }
+            let unnamed = UnnamedFiles()
             while messages.hasMore {
                 // Only the envelope of what waits for the flush is kept: bodies are dropped once written. Two threads
                 // write (creating a file and copying its bytes is the kernel's work, ~0.2 ms a message at 1M).
@@ -25,7 +26,7 @@ public enum OutboxTransport {
                     while batch.claim(), let message = messages.next() {
                         let name = fileName(asOf: asOf, kind: message.kind, recipient: message.recipient)
                         let path = (directory.hasSuffix("/") ? directory : directory + "/") + name
-                        if let problem = write(message.data, named: name, in: folder, path: path) {
+                        if let problem = write(message.data, named: name, in: folder, path: path, unnamed: unnamed) {
                             onOutcome(DeliveryOutcome(messageID: message.messageID, recipient: message.recipient, status: .failed,
                                                       permanent: false, attempts: 1, reply: "cannot write \(path): \(problem)"))
                         } else {
@@ -66,9 +67,13 @@ public enum OutboxTransport {
     /// and the two writing threads queued on the folder's lock for each: ~40% of delivery's CPU at 1M). A name already
     /// taken (a night written again) is replaced by renaming; where the system cannot make unnamed files, a temporary
     /// file is written and renamed. The reason on failure.
-    static func write(_ data: [UInt8], named name: String, in folder: Int32, path: String, unnamed: Bool = true) -> String? {
-        let fd = unnamed ? ft_open_unnamed(folder, 0o644) : -1
-        guard fd >= 0 else { return write(data, to: path) }
+    /// `unnamed`: whether unnamed files are still to be tried (the first that cannot be made or named turns it off).
+    static func write(_ data: [UInt8], named name: String, in folder: Int32, path: String, unnamed: UnnamedFiles) -> String? {
+        let fd = unnamed.available ? ft_open_unnamed(folder, 0o644) : -1
+        guard fd >= 0 else {
+            unnamed.turnOff()
+            return write(data, to: path)
+        }
         if let problem = writeAll(data, to: fd) {
             close(fd)
             return problem
@@ -77,6 +82,7 @@ public enum OutboxTransport {
         if ft_link_unnamed(fd, folder, name) != 0 {
             guard errno == EEXIST else {  // no way to name it here: written the other way
                 close(fd)
+                unnamed.turnOff()
                 return write(data, to: path)
             }
             let temporary = name + ".tmp"
@@ -89,6 +95,15 @@ public enum OutboxTransport {
         // Some file systems report a failed write only here (the message is then written again by the next run).
         if close(fd) != 0, problem == nil { problem = String(cString: strerror(errno)) }
         return problem
+    }
+
+    /// Whether files with no name yet are tried, shared by the writing threads of a delivery.
+    final class UnnamedFiles: @unchecked Sendable {
+        private let lock = NSLock()
+        private var on: Bool
+        init(_ on: Bool = true) { self.on = on }
+        var available: Bool { lock.withLock { on } }
+        func turnOff() { lock.withLock { on = false } }
     }
 
     /// Writes `data` to a temporary file beside `path`, then renames it into place; the reason on failure.

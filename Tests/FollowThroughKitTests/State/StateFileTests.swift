@@ -64,14 +64,6 @@ import Testing
         let runs = released.all.compactMap { $0 as? LoadedRun }
         #expect(runs.count == 1 && runs.first?.plan.summaries.count == 2)
     }
-}
-
-/// Values handed to `releaseAtEnd`, from any thread.
-final class ReleasedValues: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [any Sendable] = []
-    func add(_ value: any Sendable) { lock.withLock { items.append(value) } }
-    var all: [any Sendable] { lock.withLock { items } }
 
     /// A dry run and `status` only read the state: a file of an older schema is migrated in a copy in memory and left
     /// byte for byte as it was, and a nightly run holding its write lock meanwhile does not stop them.
@@ -99,5 +91,22 @@ final class ReleasedValues: @unchecked Sendable {
         defer { try? file.close() }
         #expect(try file.read { db in try db.tableExists("message_body") } == false)
         #expect(try StateStore.copyOfExisting(path: path + ".none") == nil)
+
+        // `status` reads an older file through such a copy, and a current one in place, read-only.
+        let older = try #require(try StateStore.openForReading(path: path))
+        #expect(try older.read { db in try db.tableExists("message_body") })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        _ = try StateStore.open(path: path)  // migrated by a nightly run
+        let current = try #require(try StateStore.openForReading(path: path))
+        #expect(try current.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run") } == 1)
+        #expect(throws: StateError.self) { try current.write { db in try db.execute(sql: "DELETE FROM run") } }
     }
+}
+
+/// Values handed to `releaseAtEnd`, from any thread.
+final class ReleasedValues: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [any Sendable] = []
+    func add(_ value: any Sendable) { lock.withLock { items.append(value) } }
+    var all: [any Sendable] { lock.withLock { items } }
 }

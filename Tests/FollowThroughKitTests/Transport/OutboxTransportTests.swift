@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 @testable import FollowThroughKit
 import Testing
@@ -41,14 +42,32 @@ import Testing
         defer { close(folder) }
         let path = dir.appendingPathComponent("a.eml").path
         let first = Array("Subject: 1\r\n\r\nfirst".utf8), second = Array("Subject: 2\r\n\r\n".utf8) + [UInt8](repeating: 0x41, count: 70_000)
-        #expect(OutboxTransport.write(first, named: "a.eml", in: folder, path: path, unnamed: unnamed) == nil)
+        let way = OutboxTransport.UnnamedFiles(unnamed)
+        #expect(OutboxTransport.write(first, named: "a.eml", in: folder, path: path, unnamed: way) == nil)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(first))
-        #expect(OutboxTransport.write(second, named: "a.eml", in: folder, path: path, unnamed: unnamed) == nil)
+        #expect(OutboxTransport.write(second, named: "a.eml", in: folder, path: path, unnamed: way) == nil)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(second))
         // A temporary file left by a run killed midway is no obstacle.
         try Data("partial".utf8).write(to: dir.appendingPathComponent("a.eml.tmp"))
-        #expect(OutboxTransport.write(first, named: "a.eml", in: folder, path: path, unnamed: unnamed) == nil)
+        #expect(OutboxTransport.write(first, named: "a.eml", in: folder, path: path, unnamed: way) == nil)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(first))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.eml"])
+        #expect(way.available == unnamed, "unnamed files stay in use where the system makes them")
+    }
+
+    /// This system makes files with no name and names them (the way the outbox writes), refusing a name taken.
+    @Test func unnamedFilesAreMadeAndNamedHere() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = open(dir.path, O_RDONLY | O_DIRECTORY)
+        defer { close(folder) }
+        let fd = ft_open_unnamed(folder, 0o644)
+        #expect(fd >= 0, "O_TMPFILE: \(String(cString: strerror(errno)))")
+        defer { close(fd) }
+        #expect(OutboxTransport.writeAll(Array("body".utf8), to: fd) == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        #expect(ft_link_unnamed(fd, folder, "b.eml") == 0)
+        #expect(try String(contentsOf: dir.appendingPathComponent("b.eml"), encoding: .utf8) == "body")
+        #expect(ft_link_unnamed(fd, folder, "b.eml") == -1 && errno == EEXIST)
     }
 }
