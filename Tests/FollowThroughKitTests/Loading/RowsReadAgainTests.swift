@@ -84,6 +84,38 @@ import FollowThroughTestSupport
         }
     }
 
+    /// Past a MB, a file is read in chunks of a MB, each noting a mark: one falls between the CR and the LF of a
+    /// CRLF (the row before it padded to put its CR last in the first MB), and rows read again from there and from
+    /// the other marks are those read from the start.
+    @Test func aMarkBetweenACRAndItsLFIsWhereItSays() throws {
+        let chunk = ExportLoader.chunkSize
+        var text = ExportLoaderTests.recommendationsHeader + "\r\n"
+        var i = 0
+        func row(_ description: String) -> String { "R\(i),W1,A,,\(description),high,,open,2026-05-01,2026-06-01,T1,S1,\r\n" }
+        while text.utf8.count < chunk * 2 + chunk / 2 {
+            var next = row(i % 7 == 0 ? "\"Two\r\nlines\"" : "Fix it")
+            let end = text.utf8.count + next.utf8.count
+            if text.utf8.count < chunk - 1, end > chunk - 300 {  // this row's CR is the MB's last byte
+                let room = chunk - 1 - (text.utf8.count + row("").utf8.count - 2)
+                next = row(String(repeating: "x", count: room))
+            }
+            text += next
+            i += 1
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes[chunk - 1] == 0x0D && bytes[chunk] == 0x0A)
+        let config = try config(recommendations: text)
+        let marks = try #require(try ExportLoader.load(config, splitAbove: 0).recommendationMarks)
+        let atMB = try #require(marks.positions.first { $0.offset == chunk })
+        #expect(atMB.afterCR)
+        for mark in marks.positions {
+            let before = bytes[0..<mark.offset].withUnsafeBytes { CSVParser.lineEnds(in: $0, afterCR: false) }
+            #expect(mark.line == 1 + before.count && mark.afterCR == before.endsWithCR, "at \(mark.offset)")
+        }
+        let lines = Array(atMB.line - 40...atMB.line + 40) + Array(stride(from: 2, to: marks.positions.last!.line, by: 97))
+        #expect(try ExportLoader.recommendations(config, lines: lines, marks: marks) == ExportLoader.recommendations(config, lines: lines))
+    }
+
     /// The marks belong to the file the first read measured: a file replaced since is not read from them.
     @Test func marksOfAnotherVersionOfTheFileAreAnError() throws {
         var rng = SplitMix64(seed: 5)
