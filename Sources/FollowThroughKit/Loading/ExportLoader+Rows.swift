@@ -14,7 +14,8 @@ public struct LineMarks: Sendable {
 
     /// Where to start a second reader of `lines` (ascending) so that two readers share the work about evenly: a
     /// position between those before the first line and after the last, chosen by the bytes to read up to it and
-    /// the rows to parse (a row to parse weighs as much as ~8 KB to read through: ~1.5 µs, ~0.2 ms a MB); nil when no such position lies between them.
+    /// the rows to parse (a row to parse weighs as much as ~8 KB to read through: ~1.5 µs, ~0.2 ms a MB); nil when
+    /// no such position lies between them.
     func halfway(_ lines: [Int]) -> LinePosition? {
         guard let first = lines.first, let last = lines.last else { return nil }
         let start = positions.lastIndex { $0.line < first } ?? 0
