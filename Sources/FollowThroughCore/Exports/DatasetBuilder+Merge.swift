@@ -23,7 +23,10 @@ extension DatasetBuilder {
 
     /// Takes in `later`, which read the rows of a file that come after every row this builder read of it. Ids already
     /// seen here are duplicates there (left out, as a single reader would); site details there are the more recent.
-    public mutating func merge(later: DatasetBuilder) {
+    /// What `later` holds is taken from it (moved, or freed once taken in) rather than copied: both parts are in
+    /// memory while they merge, and copies of the later part's tables beside them set the run's peak (at 5M work
+    /// orders). `later` is left empty but for its counts and reports.
+    public mutating func merge(later: inout DatasetBuilder) {
         for kind in ExportKind.allCases {
             counts[kind.ordinal].rows += later.counts[kind.ordinal].rows
             counts[kind.ordinal].rejected += later.counts[kind.ordinal].rejected
@@ -72,17 +75,35 @@ extension DatasetBuilder {
         later.laterWorkOrders.forEach { id, _ in _ = laterWorkOrders.insertIfAbsent(id, 0) }
 
         // Scheduled visits: likewise, by id (kept or not: see `visitWindow`); their site details count either way.
+        // The smaller table goes into the larger (the visits to come are nearly all in the later part); an id in both
+        // keeps this part's line.
         var droppedVisits = Set<Int>()
-        visitLines.reserveCapacity(visitLines.count + later.visitLines.count)
-        later.visitLines.forEach { id, value in
-            if let first = visitLines.insertIfAbsent(id, value) {
-                droppedVisits.insert(Int(value))
-                duplicate(.workOrders, Int(value), Self.duplicate(.workOrders, String(decoding: id, as: UTF8.self), first: Int(first)))
+        func droppedVisit(_ id: UnsafeRawBufferPointer, line: UInt64, first: UInt64) {
+            droppedVisits.insert(Int(line))
+            duplicate(.workOrders, Int(line), Self.duplicate(.workOrders, String(decoding: id, as: UTF8.self), first: Int(first)))
+        }
+        if later.visitLines.count > visitLines.count {
+            var lines = later.visitLines, mine = visitLines
+            (later.visitLines, visitLines) = (ShortKeyTable(), ShortKeyTable())
+            lines.reserveCapacity(lines.count + mine.count)
+            mine.forEach { id, first in
+                lines.withValue(id, initial: first) { line, isNew in
+                    if !isNew { droppedVisit(id, line: line, first: first); line = first }
+                }
             }
+            mine = ShortKeyTable()
+            visitLines = lines
+        } else {
+            visitLines.reserveCapacity(visitLines.count + later.visitLines.count)
+            later.visitLines.forEach { id, line in
+                if let first = visitLines.insertIfAbsent(id, line) { droppedVisit(id, line: line, first: first) }
+            }
+            later.visitLines = ShortKeyTable()
         }
         resolved.reserveCapacity(resolved.count + later.resolved.count)
         later.resolved.forEach { id, _ in _ = resolved.insertIfAbsent(id, 0) }
         if let theirs = later.resolvedMarks { resolvedMarks?.formUnion(theirs) }
+        later.resolvedMarks = nil
 
         // Technicians of work orders: the earlier row wins; the later builder's technician numbers are its own.
         let technicians = later.technicianNames.map { name in
@@ -98,6 +119,7 @@ extension DatasetBuilder {
             workOrderTechnicians.combineValues(with: later.workOrderTechnicians) { mine, theirs in
                 mine != 0 || theirs == 0 ? mine : remapped(theirs)
             }
+            later.workOrderTechnicians = IDTable()
         } else {
             // Only when every work order was recorded (the aged keys pin slots of the wanted ones, which must not move).
             precondition(!recordsOnlyNeededTechnicians, "the parts' wanted work orders are in the same slots")
@@ -105,10 +127,11 @@ extension DatasetBuilder {
             later.workOrderTechnicians.forEach { id, value in _ = workOrderTechnicians.insertIfAbsent(id, remapped(value)) }
         }
 
-        mergeVisits(later: later, dropped: droppedVisits, remapped: remapped)
-
-        // Sites: the later part's non-empty details are the more recent.
+        // Sites first: the later part's are freed before the visits are taken in. Its non-empty details are the more recent.
         sites.merge(later: later.sites)
+        later.sites = SiteDirectory()
+
+        mergeVisits(later: &later, dropped: droppedVisits, remapped: remapped)
 
         // The later part's own duplicates of an id first seen here name this part's line, as a single reader would.
         for (kind, list) in laterRejections {

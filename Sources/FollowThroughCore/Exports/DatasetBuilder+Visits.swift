@@ -53,28 +53,51 @@ extension DatasetBuilder {
     }
 
     /// Takes in the later part's visits (`merge(later:)`), less `dropped` (lines of ids first scheduled here);
-    /// `remapped` turns its packed technicians (`packedTechnician`) into this builder's.
-    mutating func mergeVisits(later: DatasetBuilder, dropped: Set<Int>, remapped: (UInt64) -> UInt64) {
-        dataset.scheduledVisits.reserveCapacity(dataset.scheduledVisits.count + later.dataset.scheduledVisits.count)
-        dataset.scheduledVisits.append(contentsOf: later.dataset.scheduledVisits.filter { !dropped.contains($0.line) })
+    /// `remapped` turns its packed technicians (`packedTechnician`) into this builder's. The later part's visits are
+    /// taken from it, not copied: the visits to come are at the file's end, nearly all in the later part (~24 MB of
+    /// them at 5M work orders), and a copy of them beside the later part's own set the run's peak memory.
+    mutating func mergeVisits(later: inout DatasetBuilder, dropped: Set<Int>, remapped: (UInt64) -> UInt64) {
+        // In the window: this part's, then the later part's kept ones, in file order.
+        var inWindow = later.dataset.scheduledVisits
+        later.dataset.scheduledVisits = []
+        if !dropped.isEmpty { inWindow.removeAll { dropped.contains($0.line) } }
+        inWindow.insert(contentsOf: dataset.scheduledVisits, at: 0)
+        dataset.scheduledVisits = inWindow
         visitTechnicians.reserveCapacity(visitTechnicians.count + later.visitTechnicians.count)
         for visit in later.visitTechnicians where !dropped.contains(Int(visit >> 24)) { visitTechnicians.append(remapped(visit)) }
-        nextVisitBySite.reserveCapacity(nextVisitBySite.count + later.laterVisits.count)
-        // Room for all at once: the visits to come are at the file's end, nearly all in the later part, and growing
-        // this part's few to their number by doubling held up to twice them while the parts merged.
-        laterVisits.reserveCapacity(laterVisits.count + later.laterVisits.count)
-        for visit in later.laterVisits {
-            var site = visit.siteID
-            let held = site.withUTF8 { nextVisitBySite[UnsafeRawBufferPointer($0)] }.map { Int($0) }
-            if let held {
-                let earlier = laterVisits.withUnsafeBufferPointer {
-                    WorkOrder.visit(at: visit.scheduledStart!, visit.id, comesBefore: $0.baseAddress! + held)
-                }
-                if earlier { laterVisits[held] = visit }
-            } else {
-                _ = nextVisitBySite.insertIfAbsent(visit.siteID, UInt64(laterVisits.count))
-                laterVisits.append(visit)
+        later.visitTechnicians = []
+        // After the window: the earliest at each site, in the order one reader would have first met the sites (this
+        // part's, then the later part's new ones), each at its place in `nextVisitBySite`.
+        var mine = laterVisits, theirs = later.laterVisits
+        (laterVisits, later.laterVisits) = ([], [])
+        var bySite = later.nextVisitBySite
+        later.nextVisitBySite = ShortKeyTable()
+        var taken = [Bool](repeating: false, count: theirs.count)
+        bySite.reserveCapacity(bySite.count + mine.count)
+        for i in mine.indices {
+            var site = mine[i].siteID
+            let held = site.withUTF8 { bySite.insertIfAbsent(UnsafeRawBufferPointer($0), 0) }.map { Int($0) }
+            guard let held else { continue }
+            taken[held] = true
+            let earlier = theirs.withUnsafeBufferPointer {
+                WorkOrder.visit(at: mine[i].scheduledStart!, mine[i].id, comesBefore: $0.baseAddress! + held)
             }
+            if !earlier { swap(&mine[i], &theirs[held]) }
         }
+        // Their sites met here first leave their place (in order, in place), and these go before the rest.
+        var kept = 0
+        for i in theirs.indices where !taken[i] {
+            if kept != i { theirs.swapAt(kept, i) }
+            kept += 1
+        }
+        theirs.removeLast(theirs.count - kept)
+        theirs.insert(contentsOf: mine, at: 0)
+        mine = []
+        for i in theirs.indices {
+            var site = theirs[i].siteID
+            site.withUTF8 { _ = bySite.updateExisting(UnsafeRawBufferPointer($0), to: UInt64(i)) }
+        }
+        laterVisits = theirs
+        nextVisitBySite = bySite
     }
 }

@@ -154,12 +154,14 @@ public enum ExportLoader {
             marks.positions += try feed(&ingestor, source, to: split, expecting: version, into: &builder)
             firstError = nil
         } catch { firstError = error }
-        let laterPart = Result { () throws(ExportError) in try later.value() }  // waits for it either way
+        // Waits for it either way. (Taken out below, so that the part is held once and what the merge takes from
+        // it is freed.)
+        var laterPart = Optional(Result { () throws(ExportError) in try later.value() })
         if let firstError { throw firstError }
         if ingestor.isAtRecordBoundary {
-            let (part, laterMarks) = try laterPart.get()
+            var (part, laterMarks) = try laterPart.take()!.get()
             if builder.canMerge(later: part) {
-                builder.merge(later: part)
+                builder.merge(later: &part)
                 marks.positions += laterMarks
                 return marks
             }

@@ -38,6 +38,42 @@ import FollowThroughTestSupport
         #expect(!expected.summaries.isEmpty && expected.digests.flatMap(\.leads).contains { $0.nextVisit != nil })
     }
 
+    /// Read in two parts, the visits kept are those one reader keeps, in its order, whichever part holds more of them
+    /// (the join folds the smaller part's visits into the larger's): the window's, then the earliest after it at each
+    /// site in the order the sites were first met, with ids repeated across the parts left out as one reader would.
+    @Test(arguments: 1...12)
+    func partsKeepTheVisitsOneReaderKeeps(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
+        // Odd seeds put nearly all visits at the file's end (the later part holds more); even ones spread them.
+        let atEnd = seed % 2 == 1
+        var workOrders = [ExportLoaderTests.workOrdersHeader]
+        for i in 0..<300 {
+            let scheduled = atEnd ? i > 220 || rng.next() % 40 == 0 : rng.next() % 3 == 0
+            let day = 24 + Int(rng.next() % 7)  // the window (the 24th) and after it
+            let start = "2026-\(day > 30 ? "12" : "11")-\(String(format: "%02d", day > 30 ? day - 30 : day)) \(pick(["08:00", "13:30"]))"
+            // A few ids twice, and a few (D…) three times or more: a third row's message names the first.
+            let id = rng.next() % 15 == 0 ? "D\(rng.next() % 5)" : rng.next() % 25 == 0 ? "W\(rng.next() % 300)" : "W\(i)"
+            workOrders.append(scheduled ? "\(id),S\(rng.next() % 20),Plant,,,\(pick(["T1", "T2"])),scheduled,\(start),,"
+                                        : "\(id),S\(rng.next() % 20),Plant \(i),,,T1,completed,2026-03-01 08:00,2026-03-01 09:00,")
+        }
+        let config = try loader.write(["people.csv": ExportLoaderTests.people, "work_orders.csv": workOrders.joined(separator: "\n"),
+                                       "recommendations.csv": ExportLoaderTests.recommendationsHeader + "\n"])
+        var one = DatasetBuilder(files: Dictionary(uniqueKeysWithValues: config.exports.map { ($0.key, $0.value.displayName) }))
+        one.visitWindow = window
+        for kind in [ExportKind.people, .recommendations, .workOrders] {
+            let source = config.exports[kind]!
+            try ExportIngestor.ingest(try [UInt8](Data(contentsOf: URL(fileURLWithPath: source.path))), kind: kind, file: source.displayName,
+                                      options: source.options, timeZone: config.timeZone, into: &one)
+        }
+        let expected = one.build()
+        let parts = try ExportLoader.load(config, visitWindow: window, splitAbove: 0).read
+        #expect(parts.dataset.scheduledVisits == expected.dataset.scheduledVisits)
+        #expect(parts.report == expected.report)
+        #expect(parts.dataset.sites == expected.dataset.sites)
+        #expect(expected.dataset.scheduledVisits.contains { $0.scheduledStart!.date > window.asOf.adding(days: 1) })
+    }
+
     /// The later part's earliest visit after the window at a site repeats an id of the earlier part: dropped at the
     /// join, it would hide the site's real next visit, so the later part is read again in one piece.
     @Test func aDuplicateAcrossThePartsIsReadAgainNotLost() throws {
