@@ -5,6 +5,12 @@ public enum Escalation {
     /// earlier delivered digests of its owner; leads of the sales inbox, and owners without a reachable manager, do not.
     public static func apply(to plan: Plan, people: [String: Person], afterDigests: Int) -> Plan {
         var plan = plan
+        escalate(&plan, people: people, afterDigests: afterDigests)
+        return plan
+    }
+
+    /// As `apply(to:people:afterDigests:)`, in place.
+    public static func escalate(_ plan: inout Plan, people: [String: Person], afterDigests: Int) {
         for (managerID, escalated) in due(plan, people: people, afterDigests: afterDigests, priorDigests: { $0.priorDigests }) {
             if let index = plan.digests.firstIndex(where: { $0.recipient == .person(people[managerID]!) }) {
                 plan.digests[index].escalations += escalated
@@ -14,7 +20,6 @@ public enum Escalation {
                                                     escalations: escalated))
             }
         }
-        return plan
     }
 
     /// The leads that escalate, by manager, managers in the order of their first owner's digest; `priorDigests` tells in

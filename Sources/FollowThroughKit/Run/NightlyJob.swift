@@ -86,7 +86,7 @@ public struct NightlyJob: Sendable {
             return fail("\(error)", .configOrInput, &summary, request)
         }
         timer.lap("open_state")
-        let loaded: LoadedRun
+        var loaded: LoadedRun
         do {
             loaded = try RunPreparation.load(config: config, asOf: request.asOf, now: started, previous: previous, packsStatuses: true,
                                              auditsPlan: request.planOut != nil, timer: &timer)
@@ -123,16 +123,20 @@ public struct NightlyJob: Sendable {
         let outbox: OutboxPreparation
         let problems = LockedList<String>()
         let renderMs = LockedList<Int>()
+        // The plan moves to the outbox step, which fills it in where it lies (`loaded` keeps its stats and the people
+        // it cannot reach, for the report).
+        let notices = loaded.takePlan()
+        let run = loaded
         do {
-            runID = request.dryRun ? 0 : try store.beginRun(asOf: loaded.asOf, now: started, pid: getpid(), resend: request.resend)
+            runID = request.dryRun ? 0 : try store.beginRun(asOf: run.asOf, now: started, pid: getpid(), resend: request.resend)
             let outboxRequest = OutboxRequest(
-                runID: runID, asOf: loaded.asOf, dataset: loaded.dataset, plan: loaded.plan, settings: config.followUp,
-                resend: request.resend, now: started, envelopeFrom: config.mail.from.address, packedStatuses: loaded.packedStatuses,
+                runID: runID, asOf: run.asOf, dataset: run.dataset, plan: consume notices, settings: config.followUp,
+                resend: request.resend, now: started, envelopeFrom: config.mail.from.address, packedStatuses: run.packedStatuses,
                 compose: { plan, generation, store in
                     // Rendering time only: the clock stops while each batch is stored.
                     var renderStart = DispatchTime.now().uptimeNanoseconds
                     var nanoseconds: UInt64 = 0
-                    var composer = RunPreparation.composer(loaded, now: started, resendGeneration: generation)
+                    var composer = RunPreparation.composer(run, now: started, resendGeneration: generation)
                     composer.pack = BodyCompression.pack
                     problems.add(contentsOf: try composer.compose(plan, batchSize: Self.renderBatchSize) { batch in
                         nanoseconds += DispatchTime.now().uptimeNanoseconds - renderStart
@@ -143,6 +147,7 @@ public struct NightlyJob: Sendable {
                     renderMs.add(Int(nanoseconds / 1_000_000))
                 })
             outbox = request.dryRun ? try store.rehearseOutbox(outboxRequest) : try store.prepareOutbox(outboxRequest)
+            environment.releaseAtEnd(outboxRequest.plan)
         } catch {
             return fail("\(error)", .configOrInput, &summary, request)
         }

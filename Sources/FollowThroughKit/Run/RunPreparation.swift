@@ -32,6 +32,15 @@ public struct LoadedRun: Sendable {
     public var packedStatuses: PackedStatuses?
     /// `PlanAudit(plan:asOf:).json()`, made while the listed rows were read again (when asked: `auditsPlan`).
     public var planAuditJSON: Data?
+
+    /// The plan, moved out for the outbox step; `plan` keeps only its stats and the people it cannot reach.
+    public mutating func takePlan() -> Plan {
+        var taken = Plan()
+        taken.stats = plan.stats
+        taken.unreachable = plan.unreachable
+        swap(&taken, &plan)
+        return taken
+    }
 }
 
 /// Loads config, templates and exports, applies the rules and renders; refuses input it cannot trust.
@@ -78,22 +87,31 @@ public enum RunPreparation {
         var plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
         timer.lap("plan")
         // Ids only, so the plan as planned gives it (~8 ms at 1M), on a thread of its own while the rows are read again.
-        let planned = plan
-        let audit = auditsPlan ? Parallel { PlanAudit(plan: planned, asOf: asOf).json() } : nil
+        // It holds the plan only until it is made (handed over, not captured), so that the rows fill the plan in place.
+        let planned = Handoff(plan)
+        let audit = auditsPlan ? Parallel { PlanAudit(plan: planned.take(), asOf: asOf).json() } : nil
+        if !auditsPlan { _ = planned.take() }
+        let auditJSON: Data?
         if !plan.rowsToRead.isEmpty {
             let file = config.exports[.recommendations]!.displayName
             do {
-                plan = try plan.filling(rows: try ExportLoader.recommendations(config, lines: plan.rowsToRead,
-                                                                                       marks: loaded.recommendationMarks))
+                let parts = try ExportLoader.recommendationParts(config, lines: plan.rowsToRead, marks: loaded.recommendationMarks)
+                auditJSON = audit?.value()
+                try plan.fill { line in
+                    for part in parts { if let row = part[line] { return row } }
+                    return nil
+                }
             } catch let error as RowsChanged {
                 throw RunFailure(message: "\(file): line \(error.line): \(error.message) (hint: the export changed while the run read it; run again once it is written in full; nothing was sent)", status: .configOrInput)
             } catch {
                 throw RunFailure(message: "\(error)", status: .configOrInput)
             }
+        } else {
+            auditJSON = audit?.value()
         }
         timer.lap("read_rows")
         return LoadedRun(config: config, asOf: asOf, dataset: loaded.dataset, report: loaded.report, plan: plan, templates: templates,
-                         packedStatuses: packedStatuses, planAuditJSON: audit?.value())
+                         packedStatuses: packedStatuses, planAuditJSON: auditJSON)
     }
 
     /// The composer for a loaded run; `resendGeneration` > 0 gives fresh Message-IDs (`--resend`).

@@ -77,7 +77,11 @@ extension StateStore {
         try MessageBodies.prune(db, asOf: r.asOf)
 
         // 4. Render and store what tonight still needs, in this same transaction.
-        let plan = followUp.apply(r.plan, facts: facts, people: r.dataset.people).removing(stored)
+        // Taken out of the request and filled in where it lies (see `OutboxRequest.plan`), then given back.
+        var plan = r.takePlan()
+        defer { r.putBack(plan) }
+        followUp.apply(to: &plan, facts: facts, people: r.dataset.people)
+        plan.remove(stored)
         // A batch at a time: each batch's bodies are dropped once stored, so memory does not grow with the night.
         var storedByKind: [String: Int] = [:]
         try r.compose(plan, generation) { batch in

@@ -54,6 +54,7 @@ import FollowThroughTestSupport
         #expect(dense.positions.count > 20)
         let all = try ExportLoader.recommendations(config, lines: Array(2...2_000))
         #expect(all.count == 600)
+        var readInTwo = false
         for round in 0..<12 {
             // Some rows, a cluster of them, or none but one.
             var lines = (2...1_900).filter { _ in rng.next() % UInt64(3 + round * 3) == 0 }
@@ -63,7 +64,13 @@ import FollowThroughTestSupport
             #expect(try ExportLoader.recommendations(config, lines: lines) == expected)
             if let noted { #expect(try ExportLoader.recommendations(config, lines: lines, marks: noted) == expected, "round \(round)") }
             #expect(try ExportLoader.recommendations(config, lines: lines, marks: dense) == expected, "round \(round)")
+            // As the threads read them: each row in one part only, all of them between the parts.
+            let parts = try ExportLoader.recommendationParts(config, lines: lines, marks: dense)
+            #expect(parts.reduce(0) { $0 + $1.count } == expected.count, "round \(round)")
+            #expect(parts.reduce(into: [:]) { $0.merge($1) { first, _ in first } } == expected, "round \(round)")
+            readInTwo = readInTwo || parts.count == 2
         }
+        #expect(readInTwo)
     }
 
     /// Each mark the loader notes (at each chunk's end, in both parts) is where it says: its line is one more than the
