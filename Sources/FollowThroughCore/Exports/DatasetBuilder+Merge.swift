@@ -54,6 +54,7 @@ extension DatasetBuilder {
                 }
             }
         }
+        later.recommendationLines = IDTable()
         // Positions in `recommendations` move by what this part holds, for the later part's kept records that stay.
         // Room for exactly both parts: appending would grow by doubling, and what is read here is held all night.
         dataset.recommendations.reserveCapacity(dataset.recommendations.count + later.dataset.recommendations.count)
@@ -69,10 +70,11 @@ extension DatasetBuilder {
             if key.record >= 0 { key.record = renumbered[Int(key.record)] }
             dataset.pending.append(key)
         }
+        (later.dataset.recommendations, later.dataset.pending) = ([], [])
         dataset.aged.append(contentsOf: later.dataset.aged, droppingLines: droppedLines)
 
-        laterWorkOrders.reserveCapacity(laterWorkOrders.count + later.laterWorkOrders.count)
-        later.laterWorkOrders.forEach { id, _ in _ = laterWorkOrders.insertIfAbsent(id, 0) }
+        laterWorkOrdersOfParts += [later.laterWorkOrders] + later.laterWorkOrdersOfParts
+        (later.laterWorkOrders, later.laterWorkOrdersOfParts) = (ShortKeyTable(), [])
 
         // Scheduled visits: likewise, by id (kept or not: see `visitWindow`); their site details count either way.
         // The smaller table goes into the larger (the visits to come are nearly all in the later part); an id in both
