@@ -6,9 +6,9 @@ extension DatasetBuilder {
         var later = DatasetBuilder(files: files)
         later.previous = previous
         later.keepsPendingInFull = keepsPendingInFull
-        if recordsOnlyNeededTechnicians {  // the same wanted work orders in the same slots, none seen yet
+        if recordsOnlyNeededTechnicians {  // the same wanted work orders in the same slots (shared), none seen yet
             later.workOrderTechnicians = workOrderTechnicians
-            later.workOrderTechnicians.zeroValues()
+            later.wantedTechnicians = [UInt32](repeating: 0, count: workOrderTechnicians.slotCount)
             later.recordsOnlyNeededTechnicians = true
             later.wantedWorkOrders = wantedWorkOrders
             // The recommendations, read: shared (neither part adds to them), each part marking those done in its own marks.
@@ -116,12 +116,16 @@ extension DatasetBuilder {
             let tech = Int(value & 0xFF_FFFF) - 1
             return (value >> 24) << 24 | UInt64((tech < 0 ? -1 : technicians[tech]) + 1)
         }
-        if workOrderTechnicians.hasSameSlots(as: later.workOrderTechnicians) {
-            // Only wanted work orders, in the same slots in both: one pass, no hashing (0: not seen in that part).
-            workOrderTechnicians.combineValues(with: later.workOrderTechnicians) { mine, theirs in
-                mine != 0 || theirs == 0 ? mine : remapped(theirs)
+        if recordsOnlyNeededTechnicians {
+            // Only wanted work orders, in the same slots of the one table: one pass, no hashing (0: not seen in that part).
+            precondition(workOrderTechnicians.hasSameSlots(as: later.workOrderTechnicians), "the parts share the wanted work orders")
+            for slot in wantedTechnicians.indices where wantedTechnicians[slot] == 0 && later.wantedTechnicians[slot] != 0 {
+                wantedTechnicians[slot] = UInt32(remapped(UInt64(later.wantedTechnicians[slot])))
             }
-            later.workOrderTechnicians = IDTable()
+            for (id, value) in later.wantedWideTechnicians where wantedWideTechnicians[id] == nil {
+                wantedWideTechnicians[id] = UInt32(remapped(UInt64(value)))
+            }
+            (later.workOrderTechnicians, later.wantedTechnicians, later.wantedWideTechnicians) = (IDTable(), [], [:])
         } else {
             // Only when every work order was recorded (the aged keys pin slots of the wanted ones, which must not move).
             precondition(!recordsOnlyNeededTechnicians, "the parts' wanted work orders are in the same slots")

@@ -21,6 +21,13 @@ public struct DatasetBuilder: Sendable {
     /// Work orders whose technician is the `recommended_by` default of a kept recommendation: `seenTechnician` of the
     /// first row with the id; 0 while not seen.
     var workOrderTechnicians = IDTable()
+    /// Once `recordsOnlyNeededTechnicians`: per slot of `workOrderTechnicians`, the value (`seenTechnician`) of the
+    /// first row this builder read of that work order; 0 while not seen. Kept beside the table, not in it, so that the
+    /// parts of the work orders share its keys as they are (each part's copy with its values zeroed was ~8 MB on a
+    /// later night at 5M work orders over 15 years); `build()` writes them in.
+    var wantedTechnicians: [UInt32] = []
+    /// As `wantedTechnicians`, for the wanted work orders the table keeps by id (`IDTable.isWide(_:)`).
+    var wantedWideTechnicians: [String: UInt32] = [:]
     /// True once the recommendations were read (`recordOnlyNeededTechnicians()`): `workOrderTechnicians` then holds
     /// exactly the work orders wanted, and rows only fill in their values (its slots never move, so two parts of a
     /// file merge slot by slot). False: every work order's technician is recorded.
@@ -127,6 +134,7 @@ public struct DatasetBuilder: Sendable {
             wanted.updateValues { id, _ in seen[id] ?? 0 }
         }
         workOrderTechnicians = wanted
+        wantedTechnicians = [UInt32](repeating: 0, count: wanted.slotCount)
         wantedWorkOrders = IDFilter(expectedCount: wanted.count)
         wanted.forEach { id, _ in wantedWorkOrders.insert(id) }
         dataset.aged.pinWorkOrders(in: workOrderTechnicians)
@@ -219,12 +227,33 @@ public struct DatasetBuilder: Sendable {
     @inline(__always)
     mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) {
         if recordsOnlyNeededTechnicians {
-            // Not wanted (never in the filter, or nil), or seen before.
-            guard wantedWorkOrders.mayContain(id), workOrderTechnicians[id] == 0 else { return }
-            workOrderTechnicians.updateExisting(id, to: seenTechnician(technician))
+            // Not wanted (never in the filter, or not in the table), or seen before.
+            guard wantedWorkOrders.mayContain(id) else { return }
+            if let slot = workOrderTechnicians.slot(of: id) {
+                if wantedTechnicians[slot] == 0 { wantedTechnicians[slot] = UInt32(seenTechnician(technician)) }
+            } else if workOrderTechnicians.isWide(id), workOrderTechnicians[id] != nil {
+                let key = String(decoding: id, as: UTF8.self)
+                if wantedWideTechnicians[key] == nil { wantedWideTechnicians[key] = UInt32(seenTechnician(technician)) }
+            }
         } else {
             _ = workOrderTechnicians.insertIfAbsent(id, seenTechnician(technician))
         }
+    }
+
+    /// Writes `wantedTechnicians` into `workOrderTechnicians` (where it holds none yet: rows read before the
+    /// recommendations came first).
+    mutating func writeWantedTechnicians() {
+        for (slot, value) in wantedTechnicians.enumerated() where value != 0 {
+            workOrderTechnicians.updateValue(atSlot: slot) { $0 == 0 ? UInt64(value) : $0 }
+        }
+        for (id, value) in wantedWideTechnicians {
+            var id = id
+            id.withUTF8 { id in
+                let key = UnsafeRawBufferPointer(id)
+                if workOrderTechnicians[key] == 0 { workOrderTechnicians.updateExisting(key, to: UInt64(value)) }
+            }
+        }
+        (wantedTechnicians, wantedWideTechnicians) = ([], [:])
     }
 
     /// A value of `workOrderTechnicians`: seen (never 0), and the technician (`technicianNames` position + 1, 0: none).
@@ -474,6 +503,7 @@ public struct DatasetBuilder: Sendable {
         func checkPerson(_ id: String, _ role: String, _ kind: ExportKind, _ line: Int) {
             if !id.isEmpty, people[id] == nil { warn(kind, line, "\(role) '\(id)' is not in \(name(.people))") }
         }
+        writeWantedTechnicians()
         let technicians = WorkOrderTechnicians(ids: workOrderTechnicians, names: technicianNames)
         // Through buffers: each field is read in place, not by copying the whole record (nine strings) per row.
         dataset.recommendations.withUnsafeMutableBufferPointer { recs in

@@ -162,23 +162,6 @@ struct IDTable: Sendable {
         store(i, low & Self.lowKeyMask, high & Self.highKeyMask, transform(Self.value(low, high)))
     }
 
-    /// Every value set to 0, the keys kept where they are.
-    mutating func zeroValues() {
-        for i in 0..<capacity { updateValue(atSlot: i) { _ in 0 } }
-        wide.zeroValues()
-    }
-
-    /// Sets each key's value to `combine(value here, value in other)`: one pass over the slots, no hashing. `other`
-    /// must have the same slots (`hasSameSlots(as:)`).
-    mutating func combineValues(with other: IDTable, _ combine: (UInt64, UInt64) -> UInt64) {
-        precondition(hasSameSlots(as: other), "combineValues needs a table with the same slots")
-        for i in 0..<capacity where other.words[2 * i + 1] & Self.highKeyMask != 0 {
-            let theirs = Self.value(other.words[2 * i], other.words[2 * i + 1])
-            updateValue(atSlot: i) { combine($0, theirs) }
-        }
-        wide.combineValues(with: other.wide, combine)
-    }
-
     /// Replaces every value by `transform(key, value)`, in place.
     mutating func updateValues(_ transform: (UnsafeRawBufferPointer, UInt64) -> UInt64) {
         for i in 0..<capacity {

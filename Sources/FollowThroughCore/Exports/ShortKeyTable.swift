@@ -11,9 +11,6 @@ struct ShortKeyTable: Sendable {
     // of slots (the hash is scaled to it, not masked), so a table sized for the rows expected wastes little.
     private var words: [UInt64] = []
     private var capacity = 0
-    /// Shared by copies whose keys are where they were; replaced when keys are added to a shared one or move.
-    private var layout = Layout()
-    private final class Layout: Sendable {}
     private(set) var count = 0
     private var long: [String: UInt64] = [:]
 
@@ -50,10 +47,7 @@ struct ShortKeyTable: Sendable {
             let text = String(decoding: key, as: UTF8.self)
             if let (a, b) = Self.packNormalized(text) { return withSlot(a, b, initial, body) }
             let isNew = long[text] == nil
-            if isNew {
-                count += 1
-                if !isKnownUniquelyReferenced(&layout) { layout = Layout() }
-            }
+            if isNew { count += 1 }
             return body(&long[text, default: initial], isNew)
         }
         return withSlot(a, b, initial, body)
@@ -72,7 +66,6 @@ struct ShortKeyTable: Sendable {
                     i = slot(a, b)
                     while words[3 * i + 1] != 0 { i = i + 1 == capacity ? 0 : i + 1 }
                 }
-                if !isKnownUniquelyReferenced(&layout) { layout = Layout() }
                 words[3 * i] = a; words[3 * i + 1] = b
                 words[3 * i + 2] = initial
                 count += 1
@@ -143,39 +136,6 @@ struct ShortKeyTable: Sendable {
         return true
     }
 
-    /// Every value set to 0, the keys kept where they are.
-    mutating func zeroValues() {
-        mapValues { _ in 0 }
-        for key in long.keys { long[key] = 0 }
-    }
-
-    /// True when `other` holds the same keys in the same slots: a copy of this table (or this one of it) whose keys
-    /// neither changed since (only `updateExisting`, `zeroValues` and `mapValues` ran on either).
-    func hasSameSlots(as other: ShortKeyTable) -> Bool {
-        guard capacity == other.capacity, count == other.count, long.count == other.long.count else { return false }
-        return layout === other.layout && long.keys.allSatisfy { other.long[$0] != nil }
-    }
-
-    /// Sets each key's value to `combine(value here, value in other)`: one pass over the slots, no hashing. `other`
-    /// must have the same slots (`hasSameSlots(as:)`).
-    mutating func combineValues(with other: ShortKeyTable, _ combine: (UInt64, UInt64) -> UInt64) {
-        precondition(hasSameSlots(as: other), "combineValues needs a table with the same slots")
-        other.words.withUnsafeBufferPointer { theirs in
-            words.withUnsafeMutableBufferPointer { mine in
-                for i in 0..<capacity where mine[3 * i + 1] != 0 { mine[3 * i + 2] = combine(mine[3 * i + 2], theirs[3 * i + 2]) }
-            }
-        }
-        for (key, value) in other.long { long[key] = combine(long[key]!, value) }
-    }
-
-    /// Replaces every value by `transform(value)`, in place (no key is looked at).
-    mutating func mapValues(_ transform: (UInt64) -> UInt64) {
-        words.withUnsafeMutableBufferPointer { words in
-            for i in 0..<capacity where words[3 * i + 1] != 0 { words[3 * i + 2] = transform(words[3 * i + 2]) }
-        }
-        for (key, value) in long { long[key] = transform(value) }
-    }
-
     /// Calls `body` with every key's bytes and its value, in slot order (deterministic for the same insertions).
     func forEach(_ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) rethrows {
         for i in 0..<capacity { try withEntry(atSlot: i, body) }
@@ -211,7 +171,6 @@ struct ShortKeyTable: Sendable {
         let old = words
         words = Array(repeating: 0, count: 3 * newCapacity)
         capacity = newCapacity
-        layout = Layout()
         for slot in 0..<(old.count / 3) where old[3 * slot + 1] != 0 {
             let a = old[3 * slot], b = old[3 * slot + 1]
             var i = self.slot(a, b)
