@@ -66,15 +66,16 @@ public enum RunPreparation {
         // core to spare); a template error still comes first, as when they were parsed before the read.
         let parsing = Parallel { () throws(TemplateError) in try TemplateLoader.load(directory: config.templatesDirectory) }
         let asOf = requested ?? LocalDateTime(utcSeconds: now, in: config.timeZone).date
-        let read = Result { () throws(ExportError) in
+        var read = Optional(Result { () throws(ExportError) in
             try ExportLoader.load(config, previous: previous,
                                   visitWindow: VisitWindow(asOf: asOf, lookaheadDays: config.rules.lookaheadDays),
                                   ageLimit: AgeLimit(asOf: asOf, maxAgeDays: config.rules.maxAgeDays))
-        }
+        })
         let templates: TemplateSet
         do { templates = try parsing.value() } catch { throw RunFailure(message: error.description, status: .configOrInput) }
-        let loaded: ExportLoader.Loaded
-        do { loaded = try read.get() } catch { throw RunFailure(message: error.description, status: .configOrInput) }
+        var loaded: ExportLoader.Loaded
+        // Taken out, so that what the rules alone read is freed once the plan is made (`dropRulesInput()`).
+        do { loaded = try read.take()!.get() } catch { throw RunFailure(message: error.description, status: .configOrInput) }
         timer.lap("read_exports")
         // Packed for the state on a core the planning leaves idle (nil on a run without last night's statuses).
         let packedStatuses = packsStatuses && loaded.dataset.statuses.knowsPrevious ? PackedStatuses(loaded.dataset.statuses) : nil
@@ -85,6 +86,7 @@ public enum RunPreparation {
                 status: .configOrInput)
         }
         var plan = Planner(settings: config.rules, asOf: asOf).plan(loaded.dataset)
+        loaded.dataset.dropRulesInput()
         timer.lap("plan")
         // Ids only, so the plan as planned gives it (~8 ms at 1M), on a thread of its own while the rows are read again.
         // It holds the plan only until it is made (handed over, not captured), so that the rows fill the plan in place.

@@ -66,6 +66,10 @@ import Testing
         let plans = released.all.compactMap { $0 as? Plan }
         #expect(runs.count == 1 && runs.first?.plan.summaries.isEmpty == true)
         #expect(plans.count == 1 && plans.first?.summaries.count == 2)
+        // What only the rules read was let go once the plan was made; what the later steps read was kept.
+        let dataset = try #require(runs.first?.dataset)
+        #expect(dataset.scheduledVisits.isEmpty && dataset.pending.isEmpty && dataset.aged.count == 0)
+        #expect(dataset.people.count >= 2 && dataset.sites.count > 0 && dataset.statuses.count > 0)
     }
 
     /// A dry run and `status` only read the state: a file of an older schema is migrated in a copy in memory and left
