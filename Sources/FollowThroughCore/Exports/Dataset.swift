@@ -1,4 +1,6 @@
-/// Everything the rules need from the three exports; history that no rule uses is not kept.
+/// Everything the rules need from the three exports; history that no rule uses is not kept. Once the plan is made,
+/// what only the rules read may be dropped (`dropRulesInput()`): the later steps need the people, sites, statuses and
+/// the recommendations held in full.
 public struct Dataset: Sendable {
     public var people: [String: Person]
     public var sites: SiteDirectory
@@ -19,6 +21,8 @@ public struct Dataset: Sendable {
     public var statuses = StatusSnapshot()
     /// Recommendations in the export (accepted rows).
     public var recommendationCount = 0
+    /// True once `dropRulesInput()` let go of what only the rules read: no rule can run on this dataset any more.
+    public private(set) var rulesInputDropped = false
 
     public init(people: [String: Person] = [:], sites: [String: Site] = [:], scheduledVisits: [WorkOrder] = [],
                 resolvedIDs: Set<String> = [], recommendations: [Recommendation] = []) {
@@ -49,10 +53,12 @@ public struct Dataset: Sendable {
     /// the render step's memory at 5M work orders.)
     public mutating func dropRulesInput() {
         (pending, aged, scheduledVisits, resolvedIDs) = ([], AgedPending(), [], [])
+        rulesInputDropped = true
     }
 
     /// True when the recommendation still waits for the customer: open or quoted, and no completed work order did it.
     public func isOpen(_ recommendation: Recommendation) -> Bool {
-        recommendation.status.isPending && !resolvedIDs.contains(recommendation.id)
+        precondition(!rulesInputDropped, "the ids completed work orders did were dropped once the plan was made")
+        return recommendation.status.isPending && !resolvedIDs.contains(recommendation.id)
     }
 }

@@ -23,9 +23,9 @@ extension DatasetBuilder {
 
     /// Takes in `later`, which read the rows of a file that come after every row this builder read of it. Ids already
     /// seen here are duplicates there (left out, as a single reader would); site details there are the more recent.
-    /// What `later` holds is taken from it (moved, or freed once taken in) rather than copied: both parts are in
-    /// memory while they merge, and copies of the later part's tables beside them set the run's peak (at 5M work
-    /// orders). `later` is left empty but for its counts and reports.
+    /// What `later` holds in bulk (its records, visits, sites and id tables) is taken from it, moved or freed once
+    /// taken in, rather than copied: both parts are in memory while they merge, and copies of the later part's tables
+    /// beside them set the run's peak (at 5M work orders). Its counts, reports and small tables stay.
     public mutating func merge(later: inout DatasetBuilder) {
         for kind in ExportKind.allCases {
             counts[kind.ordinal].rows += later.counts[kind.ordinal].rows
@@ -127,8 +127,7 @@ extension DatasetBuilder {
             }
             (later.workOrderTechnicians, later.wantedTechnicians, later.wantedWideTechnicians) = (IDTable(), [], [:])
         } else {
-            // Only when every work order was recorded (the aged keys pin slots of the wanted ones, which must not move).
-            precondition(!recordsOnlyNeededTechnicians, "the parts' wanted work orders are in the same slots")
+            // Every work order was recorded (work orders read before the recommendations: small inputs, tests).
             workOrderTechnicians.reserveCapacity(workOrderTechnicians.count + later.workOrderTechnicians.count)
             later.workOrderTechnicians.forEach { id, value in _ = workOrderTechnicians.insertIfAbsent(id, remapped(value)) }
         }

@@ -19,7 +19,8 @@ public struct DatasetBuilder: Sendable {
     var nextVisitBySite = ShortKeyTable()
     var laterVisits: [WorkOrder] = []
     /// Work orders whose technician is the `recommended_by` default of a kept recommendation: `seenTechnician` of the
-    /// first row with the id; 0 while not seen.
+    /// first row with the id; 0 while not seen. Once `recordsOnlyNeededTechnicians`, rows note theirs in
+    /// `wantedTechnicians`, and `build()` writes them in.
     var workOrderTechnicians = IDTable()
     /// Once `recordsOnlyNeededTechnicians`: per slot of `workOrderTechnicians`, the value (`seenTechnician`) of the
     /// first row this builder read of that work order; 0 while not seen. Kept beside the table, not in it, so that the
@@ -29,8 +30,8 @@ public struct DatasetBuilder: Sendable {
     /// As `wantedTechnicians`, for the wanted work orders the table keeps by id (`IDTable.isWide(_:)`).
     var wantedWideTechnicians: [String: UInt32] = [:]
     /// True once the recommendations were read (`recordOnlyNeededTechnicians()`): `workOrderTechnicians` then holds
-    /// exactly the work orders wanted, and rows only fill in their values (its slots never move, so two parts of a
-    /// file merge slot by slot). False: every work order's technician is recorded.
+    /// exactly the work orders wanted and is only read until `build()` (its slots never move, so the parts of a file
+    /// share it and their `wantedTechnicians` join slot by slot). False: every work order's technician is recorded.
     var recordsOnlyNeededTechnicians = false
     /// The ids `workOrderTechnicians` holds once `recordsOnlyNeededTechnicians`, as a filter a cache level closer:
     /// most work order rows are of no wanted work order, and their fruitless probes of the table (~7 slots at its
@@ -118,8 +119,7 @@ public struct DatasetBuilder: Sendable {
     /// Call after the recommendations and before the work orders: from then on only the technicians of work orders
     /// named by a kept recommendation without `recommended_by` are recorded (not one per work order in the history).
     public mutating func recordOnlyNeededTechnicians() {
-        // Sized once for all it may take (a table grown by doubling is up to twice that, and the parts of the work
-        // orders each hold one).
+        // Sized once for all it may take (a table grown by doubling is up to twice that).
         let recommendations = dataset.recommendations.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }
         let pending = dataset.pending.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }
         let named = laterWorkOrdersOfParts.reduce(laterWorkOrders.count) { $0 + $1.count }

@@ -6,7 +6,7 @@ import Foundation
 /// Only the wanted rows are parsed. The first read found each of them starting a record on its physical line, so the
 /// reader counts line ends (LF, CRLF, lone CR, quoted or not, as the parser numbers lines) to get there and starts a
 /// parser at that line. Should the file have changed since, the row found there is another one, or none, and
-/// `Plan.filling(rows:)` reports it.
+/// `Plan.fill(_:)` reports it.
 public struct RecommendationRowReader {
     private let file: String
     private let options: ExportOptions
@@ -22,7 +22,7 @@ public struct RecommendationRowReader {
     private var open: [ExportReader] = []
     /// A parser that gave its row, to start the next wanted record with.
     private var spare: ExportReader?
-    /// The rows found so far, by line. A row that no longer decodes is left out (`Plan.filling(rows:)` reports it).
+    /// The rows found so far, by line. A row that no longer decodes is left out (`Plan.fill(_:)` reports it).
     public private(set) var rows: [Int: Recommendation] = [:]
 
     /// `columns`: the file's column positions, from its header (`ExportReader.columns`). `from`: where the first byte
@@ -58,7 +58,7 @@ public struct RecommendationRowReader {
         }
         while next < wanted.count {
             // Skip to the start of the next wanted line (wanted lines ascend, so `line` reaches each exactly; a file
-            // shorter than the first read saw ends first, and `Plan.filling(rows:)` reports the rows as missing).
+            // shorter than the first read saw ends first, and `Plan.fill(_:)` reports the rows as missing).
             while line < wanted[next] {
                 guard i < n else { return }
                 guard let end = noCR ? Self.lf(base, from: i, to: n) : Self.lineEnd(base, from: i, to: n, afterCR: &afterCR) else { return }

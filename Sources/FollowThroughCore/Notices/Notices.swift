@@ -83,7 +83,7 @@ public struct Plan: Sendable, Equatable {
     public var unreachable: [String] = []
     public var stats = PlanStats()
     /// Lines of recommendations.csv whose rows must be read again to fill in the text of listed recommendations
-    /// (`filling(rows:)`); empty when the dataset held them in full.
+    /// (`fill(_:)`); empty when the dataset held them in full.
     public var rowsToRead: [Int] = []
     public init() {}
 }

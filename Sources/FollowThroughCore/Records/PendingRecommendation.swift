@@ -1,7 +1,7 @@
 /// An open or quoted recommendation as the rules rank and route it: its ids, dates, value and priority, without its
 /// text (description, asset, quote). At a million work orders ~80k are pending; holding each in full (three more
 /// strings, the description on the heap) was most of the run's memory, and only the few a message lists need the
-/// text: those rows are read again (`Plan.rowsToRead`, `Plan.filling(rows:)`).
+/// text: those rows are read again (`Plan.rowsToRead`, `Plan.fill(_:)`).
 public struct PendingRecommendation: Sendable, Equatable {
     // Strings first, one-byte fields last, so the layout has no padding (~80k of these at 1M work orders).
     public var id: String
@@ -39,7 +39,7 @@ public struct PendingRecommendation: Sendable, Equatable {
         self.salesOwner = salesOwner; self.line = line; record = -1
     }
 
-    /// The recommendation without its text, standing in until its row is read again (`Plan.filling(rows:)`).
+    /// The recommendation without its text, standing in until its row is read again (`Plan.fill(_:)`).
     var placeholder: Recommendation {
         Recommendation(id: id, workOrderID: workOrderID, siteID: siteID, description: "", priority: priority,
                        estimatedValueCents: estimatedValueCents, status: status, createdAt: createdAt,

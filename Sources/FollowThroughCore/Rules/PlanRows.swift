@@ -13,10 +13,11 @@ extension Plan {
     }
 
     /// Takes the text of each listed recommendation from its row, read again (`row(line)`, as
-    /// `RecordDecoder.recommendation(_:)` decodes it; nil when none was found there), in place: a plan held only here is not copied (a copy beside
-    /// it doubled the plan's memory, ~20 MB at 5M work orders). The rules' view of the recommendation (its
-    /// recommender, filled in from its work order when the row has none) is kept. A row missing, or holding another
-    /// recommendation, means the file changed since it was read: the plan cannot be trusted (and is left part filled).
+    /// `RecordDecoder.recommendation(_:)` decodes it; nil when none was found there), in place: a plan held only here
+    /// is not copied (a copy beside it doubled the plan's memory, ~20 MB at 5M work orders). The rules' view of the
+    /// recommendation (its recommender, filled in from its work order when the row has none) is kept. A row missing,
+    /// or holding another recommendation, means the file changed since it was read: the plan cannot be trusted (and is
+    /// left part filled).
     public mutating func fill(_ row: (Int) -> Recommendation?) throws(RowsChanged) {
         guard !rowsToRead.isEmpty else { return }
         let placeholders = Set(rowsToRead)

@@ -9,6 +9,7 @@ public struct Planner: Sendable {
     }
 
     public func plan(_ dataset: Dataset) -> Plan {
+        precondition(!dataset.rulesInputDropped, "the rules' input was dropped once the plan was made")
         var plan = Plan()
         plan.stats.recommendations = dataset.recommendationCount
         // The rules filter and sort small keys of the open recommendations, never copies of them: see `RuleInput`.

@@ -159,15 +159,16 @@ public enum ExportLoader {
         var laterPart = Optional(Result { () throws(ExportError) in try later.value() })
         if let firstError { throw firstError }
         if ingestor.isAtRecordBoundary {
-            var (part, laterMarks) = try laterPart.take()!.get()
-            if builder.canMerge(later: part) {
-                builder.merge(later: &part)
-                marks.positions += laterMarks
+            var read = try laterPart.take()!.get()
+            if builder.canMerge(later: read.part) {
+                builder.merge(later: &read.part)
+                marks.positions += read.marks
                 return marks
             }
         }
         // The split's line end was inside a quoted field (or the parts cannot be joined exactly): read on from there
-        // on this thread.
+        // on this thread, the later part let go.
+        laterPart = nil
         marks.positions += try feed(&ingestor, source, from: split, expecting: version, into: &builder)
         try finish(&ingestor, source, into: &builder)
         return marks

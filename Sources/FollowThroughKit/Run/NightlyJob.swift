@@ -147,7 +147,7 @@ public struct NightlyJob: Sendable {
                     renderMs.add(Int(nanoseconds / 1_000_000))
                 })
             outbox = request.dryRun ? try store.rehearseOutbox(outboxRequest) : try store.prepareOutbox(outboxRequest)
-            environment.releaseAtEnd(outboxRequest.plan)
+            environment.releaseAtEnd(outbox.plan)
         } catch {
             return fail("\(error)", .configOrInput, &summary, request)
         }

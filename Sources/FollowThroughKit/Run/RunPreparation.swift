@@ -13,6 +13,7 @@ public struct RunFailure: Error, Sendable, CustomStringConvertible {
 public struct PreparedRun: Sendable {
     public var config: Config
     public var asOf: LocalDate
+    /// As `LoadedRun.dataset`: without what only the rules read.
     public var dataset: Dataset
     public var report: DataQualityReport
     public var plan: Plan
@@ -24,6 +25,7 @@ public struct PreparedRun: Sendable {
 public struct LoadedRun: Sendable {
     public var config: Config
     public var asOf: LocalDate
+    /// The exports as read, less what only the rules read (`Dataset.dropRulesInput()`, once `plan` was made).
     public var dataset: Dataset
     public var report: DataQualityReport
     public var plan: Plan

@@ -77,9 +77,8 @@ extension StateStore {
         try MessageBodies.prune(db, asOf: r.asOf)
 
         // 4. Render and store what tonight still needs, in this same transaction.
-        // Taken out of the request and filled in where it lies (see `OutboxRequest.plan`), then given back.
+        // Taken out of the request and filled in where it lies (see `OutboxRequest.plan`); returned with the result.
         var plan = r.takePlan()
-        defer { r.putBack(plan) }
         followUp.apply(to: &plan, facts: facts, people: r.dataset.people)
         plan.remove(stored)
         // A batch at a time: each batch's bodies are dropped once stored, so memory does not grow with the night.
@@ -109,7 +108,7 @@ extension StateStore {
             runID: r.runID, generation: generation, firstRun: detected.next.previousCount == 0, changesSeen: detected.changes.count,
             storedByKind: storedByKind, tonightByKind: tonight, alreadyDelivered: alreadyDelivered,
             retriedFromEarlier: deliverable.filter { $0.asOf < asOf }.count, superseded: superseded,
-            expired: settled.expired, deliverable: deliverable)
+            expired: settled.expired, deliverable: deliverable, plan: plan)
     }
 
     /// Applies the retry rule to every undelivered message of an earlier date.

@@ -49,6 +49,9 @@ public struct OutboxPreparation: Sendable {
     public var expired: Int
     /// Everything to hand to the transport now, oldest first.
     public var deliverable: [OutboxEntry]
+    /// Tonight's plan as the outbox step applied the state's facts to it and rendered it (not yet stored: less
+    /// what was stored before).
+    public var plan = Plan()
 }
 
 /// The identity of a night's message: kind and recipient.
@@ -68,8 +71,9 @@ public struct OutboxRequest {
     /// Tonight's data; when its statuses were not read against last run's (`StatusSnapshot.knowsPrevious`), the state's
     /// are read now.
     public var dataset: Dataset
-    /// Tonight's plan, as the rules made it. The outbox step takes it out of its box to fill in what the state
-    /// knows where it lies (`takePlan()`), rather than beside a copy kept here (~20 MB at 5M work orders).
+    /// Tonight's plan, as the rules made it, until the outbox step takes it out of its box (`takePlan()`) to fill in
+    /// what the state knows where it lies, rather than beside a copy kept here (~20 MB at 5M work orders); the plan it
+    /// rendered comes back in `OutboxPreparation.plan`. A request is for one outbox step: a second traps.
     public var plan: Plan { planBox.plan }
     private let planBox: PlanBox
     public var settings: FollowUpSettings
@@ -87,20 +91,20 @@ public struct OutboxRequest {
         self.packedStatuses = packedStatuses; self.compose = compose
     }
 
-    /// The plan, taken out (the request holds an empty one until `putBack(_:)`).
+    /// The plan, taken out (the request holds an empty one from then on).
     func takePlan() -> Plan { planBox.take() }
 
-    /// Gives the plan taken back to the request, to be freed with it (or kept: see `RunEnvironment.releaseAtEnd`).
-    func putBack(_ plan: consuming Plan) { planBox.plan = plan }
-
-    /// A plan the outbox step can take, so that one value is ever modified.
+    /// A plan the outbox step can take, once, so that one value is ever modified.
     private final class PlanBox: @unchecked Sendable {
-        var plan: Plan
+        private(set) var plan: Plan
+        private var taken = false
         init(_ plan: Plan) { self.plan = plan }
         func take() -> Plan {
-            var taken = Plan()
-            swap(&taken, &plan)
-            return taken
+            precondition(!taken, "an outbox request is for one outbox step")
+            taken = true
+            var out = Plan()
+            swap(&out, &plan)
+            return out
         }
     }
 }

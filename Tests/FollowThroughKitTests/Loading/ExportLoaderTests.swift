@@ -204,16 +204,27 @@ import FollowThroughTestSupport
 
     /// A recommendation without `recommended_by` takes its work order's technician, looked up among the wanted work
     /// orders (behind a filter of their ids): ids past the packed length, and non-ASCII ids written in another
-    /// canonically equivalent form in each file, are found as a plain read finds them.
-    @Test func aWorkOrdersTechnicianIsFoundWhateverFormItsIdTakes() throws {
+    /// canonically equivalent form in each file, are found as a plain read finds them, in either part of the file
+    /// (spread; all in the later part; in both, where the earlier row's technician wins).
+    @Test(arguments: ["spread", "late", "both"])
+    func aWorkOrdersTechnicianIsFoundWhateverFormItsIdTakes(placement: String) throws {
         let ids = [("Caf\u{E9}-1", "Cafe\u{301}-1"), ("WORKORDER-000000000001", "WORKORDER-000000000001"), ("W7", "W7")]
         var workOrders = [Self.workOrdersHeader]
         var recommendations = [Self.recommendationsHeader]
         for i in 0..<300 {  // other work orders around them, which no recommendation names
             workOrders.append("X\(i),A,Plant,,,T1,completed,2026-05-01 09:00,2026-05-01 10:00,")
         }
+        func row(_ id: String, _ technician: Int) -> String {
+            "\(id),A,Plant,,,T\(technician),completed,2026-05-01 09:00,2026-05-01 10:00,"
+        }
         for (n, (workOrder, named)) in ids.enumerated() {
-            workOrders.insert("\(workOrder),A,Plant,,,T\(n + 1),completed,2026-05-01 09:00,2026-05-01 10:00,", at: 1 + 97 * n)
+            switch placement {
+            case "spread": workOrders.insert(row(workOrder, n + 1), at: 1 + 97 * n)
+            case "late": workOrders.append(row(workOrder, n + 1))
+            default:
+                workOrders.insert(row(workOrder, n + 1), at: 1 + 40 * n)
+                workOrders.append(row(workOrder, (n + 1) % 3 + 1))  // another technician, later: not the one taken
+            }
             recommendations.append("R\(n),\(named),A,,Fix \(n),high,,open,2026-05-01,2026-06-01,,S1,")
         }
         let config = try write(["people.csv": Self.people, "work_orders.csv": workOrders.joined(separator: "\n"),
