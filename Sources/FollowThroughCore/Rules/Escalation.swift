@@ -3,13 +3,7 @@ public enum Escalation {
     /// Adds an escalation section to each manager's digest (creating a digest with only that section when the
     /// manager has no stale leads of their own). A lead escalates when it was listed in at least `afterDigests`
     /// earlier delivered digests of its owner; leads of the sales inbox, and owners without a reachable manager, do not.
-    public static func apply(to plan: Plan, people: [String: Person], afterDigests: Int) -> Plan {
-        var plan = plan
-        escalate(&plan, people: people, afterDigests: afterDigests)
-        return plan
-    }
-
-    /// As `apply(to:people:afterDigests:)`, in place.
+    /// In place: the plan is not copied.
     public static func escalate(_ plan: inout Plan, people: [String: Person], afterDigests: Int) {
         for (managerID, escalated) in due(plan, people: people, afterDigests: afterDigests, priorDigests: { $0.priorDigests }) {
             if let index = plan.digests.firstIndex(where: { $0.recipient == .person(people[managerID]!) }) {
