@@ -21,7 +21,7 @@ let package = Package(
         // No files, no clock, no network.
         .target(
             name: "FollowThroughCore",
-            dependencies: ["CPrefetch", "CByteMarks", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["CPrefetch", "CByteMarks", "CAtomicPair", .product(name: "Mustache", package: "swift-mustache")],
             // The CSV and export hot loops touch only their own values; runtime exclusivity checks cost ~5% there.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "CSystem"),
         // The one CPU hint the hot loops use (a cache prefetch); Swift has no spelling for it.
         .target(name: "CPrefetch"),
+        // A two-word compare-and-swap: the recommendations' parts, read on two threads, record their ids in one table.
+        .target(name: "CAtomicPair"),
         // Byte scans in SSE2 (x86-64; plain loops elsewhere): the CSV tokenizer's block test, quoted-printable and HTML escaping runs.
         .target(name: "CByteMarks"),
         // The shell: config, loading files, transports, state, the nightly run.

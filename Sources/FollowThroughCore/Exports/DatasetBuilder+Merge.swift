@@ -21,6 +21,21 @@ extension DatasetBuilder {
         return later
     }
 
+    /// Makes `later` (`builderForLaterPart()`, of the recommendations) record its ids in this builder's table, from its
+    /// own thread while this one reads, rather than in a table of its own (see `IDTable.shareWithLaterPart`);
+    /// `laterShare`: its share of the rows expected. Then `merge(later:)` joins them, or when they cannot be joined,
+    /// `dropLaterPart()` takes the later part's ids out again.
+    public mutating func shareRecommendationIDs(with later: inout DatasetBuilder, laterShare: Double) {
+        later.recommendationLines = recommendationLines.shareWithLaterPart(laterShare: laterShare)
+    }
+
+    /// The later part will not be merged (the file is read on from its start on this thread): its recommendation ids
+    /// leave the table this builder shared with it.
+    public mutating func dropLaterPart() {
+        recommendationLines.abandonSharing()
+        displacedRows = []
+    }
+
     /// Takes in `later`, which read the rows of a file that come after every row this builder read of it. Ids already
     /// seen here are duplicates there (left out, as a single reader would); site details there are the more recent.
     /// What `later` holds in bulk (its records, visits, sites and id tables) is taken from it, moved or freed once
@@ -41,18 +56,28 @@ extension DatasetBuilder {
         // Recommendations: ids seen in both parts stay with the earlier row.
         // Each table taken in below is sized first: its keys come in slot order, and a table smaller than theirs would
         // give them all the same few home slots (runs probed again at every insert).
-        var dropped = Set<String>(), droppedLines = Set<Int>()
-        // Parts of the work orders share the recommendations read before them: nothing to take in then.
-        if !recommendationLines.hasSameSlots(as: later.recommendationLines) {
-            recommendationLines.reserveCapacity(recommendationLines.count + later.recommendationLines.count)
-            later.recommendationLines.forEach { id, value in
-                if let first = recommendationLines.insertIfAbsent(id, value) {
-                    let text = String(decoding: id, as: UTF8.self)
-                    dropped.insert(text)
-                    droppedLines.insert(Self.line(value))
-                    duplicate(.recommendations, Self.line(value), Self.duplicate(.recommendations, text, first: Self.line(first)))
-                }
+        var droppedLines = Set<Int>()
+        func takeIn(_ id: UnsafeRawBufferPointer, _ value: UInt64) {
+            if let first = recommendationLines.insertIfAbsent(id, value) {
+                droppedLines.insert(Self.line(value))
+                let text = String(decoding: id, as: UTF8.self)
+                duplicate(.recommendations, Self.line(value), Self.duplicate(.recommendations, text, first: Self.line(first)))
             }
+        }
+        if recommendationLines.isShared {
+            // One table, filled by both parts: the later part's rows an earlier one here displaced are duplicates,
+            // and its ids that do not pack, kept apart, are taken in.
+            precondition(recommendationLines.canJoin(later: later.recommendationLines), "merging parts that could not join")
+            for row in displacedRows {
+                droppedLines.insert(row.line)
+                duplicate(.recommendations, row.line, Self.duplicate(.recommendations, row.id, first: row.first))
+            }
+            displacedRows = []
+            recommendationLines.endSharing(later: &later.recommendationLines).forEach(takeIn)
+        } else if !recommendationLines.hasSameSlots(as: later.recommendationLines) {
+            // (Parts of the work orders share the recommendations read before them: nothing to take in then.)
+            recommendationLines.reserveCapacity(recommendationLines.count + later.recommendationLines.count)
+            later.recommendationLines.forEach(takeIn)
         }
         later.recommendationLines = IDTable()
         // Positions in `recommendations` move by what this part holds, for the later part's kept records that stay.
@@ -61,12 +86,12 @@ extension DatasetBuilder {
         dataset.pending.reserveCapacity(dataset.pending.count + later.dataset.pending.count)
         var position = Int32(dataset.recommendations.count)
         var renumbered = [Int32](repeating: -1, count: later.dataset.recommendations.count)
-        for (i, r) in later.dataset.recommendations.enumerated() where dropped.isEmpty || !dropped.contains(r.id) {
+        for (i, r) in later.dataset.recommendations.enumerated() where droppedLines.isEmpty || !droppedLines.contains(r.line) {
             renumbered[i] = position
             position += 1
             dataset.recommendations.append(r)
         }
-        for var key in later.dataset.pending where dropped.isEmpty || !dropped.contains(key.id) {
+        for var key in later.dataset.pending where droppedLines.isEmpty || !droppedLines.contains(key.line) {
             if key.record >= 0 { key.record = renumbered[Int(key.record)] }
             dataset.pending.append(key)
         }

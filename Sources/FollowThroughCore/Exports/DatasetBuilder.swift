@@ -43,7 +43,7 @@ public struct DatasetBuilder: Sendable {
     var sites = SiteDirectory()
     /// Recommendation ids seen: their first line and the export's status (`line << 8 | TrackedStatus.code`); at
     /// `build()` it becomes the dataset's `statuses`.
-    var recommendationLines = IDTable()
+    var recommendationLines = IDTable(maxLoadTenths: 9)
     /// Ids a completed work order did (its `resolves`), when read before the recommendations (small inputs, tests).
     var resolved = ShortKeyTable()
     /// Once the recommendations are read (`recordOnlyNeededTechnicians()`): the recommendations a completed work order
@@ -54,6 +54,14 @@ public struct DatasetBuilder: Sendable {
     var resolvedPendingIDs = ShortKeyTable()
     /// The id of each row left out as a duplicate, by line (a later part reads one file: see `merge(later:)`).
     var duplicateLines: [Int: String] = [:]
+    /// Rows of the later part of the recommendations whose id an earlier row of this part has (the two parts record
+    /// their ids in one table: `shareRecommendationIDs(with:laterShare:)`); left out when the parts merge.
+    var displacedRows: [DisplacedRow] = []
+    struct DisplacedRow: Sendable {
+        var line: Int
+        var id: String
+        var first: Int
+    }
     /// Work orders named (with no `recommended_by`) by a settled recommendation whose status may have moved since the
     /// last run: their technicians may be needed to tell the news.
     var laterWorkOrders = ShortKeyTable()
@@ -348,7 +356,16 @@ public struct DatasetBuilder: Sendable {
     private mutating func firstRow(_ id: String, line: Int, status: RecommendationStatus) -> Bool {
         precondition(resolvedMarks == nil, "recommendations are read before the work orders that name their technicians")
         let value = Self.lineValue(line, StatusSnapshot.value(tonight: TrackedStatus(status).code, previous: StatusSnapshot.none))
-        guard let first = recommendationLines.insertIfAbsent(id, value) else { return true }
+        var id = id
+        let first: UInt64
+        switch id.withUTF8({ recommendationLines.insertKeepingSmallest(UnsafeRawBufferPointer($0), value) }) {
+        case .inserted: return true
+        case .held(let held): first = held
+        case .displaced(let later):  // the later part's row, read first on its thread, is the duplicate
+            displacedRows.append(DisplacedRow(line: Self.line(later), id: id, first: line))
+            return true
+        case .abandoned: return false  // the later part's rows are all dropped and read again
+        }
         duplicateLines[line] = id
         reject(.recommendations, line: line, Self.duplicate(.recommendations, id, first: Self.line(first)))
         return false

@@ -1,3 +1,4 @@
+import CAtomicPair
 import CPrefetch
 import Foundation
 
@@ -8,26 +9,74 @@ import Foundation
 struct IDTable: Sendable {
     // Slot i: words[2i] = characters 0–7 (7 bits each, 56 bits) | value bits 0–7 << 56;
     //         words[2i+1] = characters 8–10 (21 bits) | length << 21 | value bits 8–39 << 25. Length 0: empty.
-    private var words: [UInt64] = []
-    private var capacity = 0
-    private var packedCount = 0
+    // (Internal, not private: `IDTable+Sharing.swift` inserts into the same slots from two threads.)
+    var storage = Words.empty
+    var capacity = 0
+    var packedCount = 0
     /// Ids that do not pack (longer than 11 bytes, or not ASCII).
-    private var wide = ShortKeyTable()
+    var wide = ShortKeyTable()
     /// Shared by copies whose keys are where they were; replaced when keys are added to a shared one or move.
-    private var layout = Layout()
-    private final class Layout: Sendable {}
+    var layout = Layout()
+    final class Layout: Sendable {}
+    /// Set while this table and another insert into the same slots from two threads (`shareWithLaterPart`).
+    var sharing: Sharing?
+    /// While shared: true for the later part's table; the keys it may still add; the largest value it added.
+    var isLaterPart = false
+    var sharedRoom = 0
+    var largestShared: UInt64 = 0
+
+    /// The slots' words, in one 16-byte-aligned block of memory (a slot is swapped whole while two threads share it),
+    /// shared by copies of the table until one writes (copy-on-write, as an `Array` would).
+    final class Words: @unchecked Sendable {
+        let base: UnsafeMutablePointer<UInt64>
+        let count: Int
+        static let empty = Words(count: 0)
+
+        /// `count` words, all zero (pages the kernel zeroes as they are first touched, not written here).
+        init(count: Int) {
+            let memory = calloc(max(count, 2), MemoryLayout<UInt64>.size)!  // glibc aligns to 16
+            precondition(UInt(bitPattern: memory) & 15 == 0, "slots must be 16-byte aligned")
+            base = memory.bindMemory(to: UInt64.self, capacity: max(count, 2))
+            self.count = count
+        }
+
+        deinit { free(base) }
+
+        func copy() -> Words {
+            let copy = Words(count: count)
+            copy.base.update(from: base, count: count)
+            return copy
+        }
+    }
+
+    /// The words, to be written: copied first when another table shares them.
+    @inline(__always)
+    private mutating func writableWords() -> UnsafeMutablePointer<UInt64> {
+        precondition(sharing == nil, "a shared table takes only insertKeepingSmallest until it stops sharing")
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage.base
+    }
 
     static let maxValue: UInt64 = 1 << 40 - 1
-    private static let lowKeyMask: UInt64 = 1 << 56 - 1
-    private static let highKeyMask: UInt64 = 1 << 25 - 1
+    static let lowKeyMask: UInt64 = 1 << 56 - 1
+    static let highKeyMask: UInt64 = 1 << 25 - 1
 
-    init(expectedCount: Int = 0) { if expectedCount > 0 { resize(to: Self.capacity(for: expectedCount)) } }
+    /// The share of the slots (in tenths) keys may fill before the table grows: 8 by default; 9 for a table of
+    /// every recommendation ever exported, where a tenth of the slots is ~2.5 MB at 5M work orders over 15 years and
+    /// the lookups, a slot or two longer, are few beside the rows read.
+    private(set) var maxLoadTenths = 8
+
+    init(expectedCount: Int = 0, maxLoadTenths: Int = 8) {
+        precondition((5...9).contains(maxLoadTenths), "a load of five to nine tenths")
+        self.maxLoadTenths = maxLoadTenths
+        if expectedCount > 0 { resize(to: capacity(for: expectedCount)) }
+    }
 
     var count: Int { packedCount + wide.count }
 
     /// Makes room for `count` keys in all.
     mutating func reserveCapacity(_ count: Int) {
-        if Self.capacity(for: count) > capacity { resize(to: Self.capacity(for: count)) }
+        if capacity(for: count) > capacity { resize(to: capacity(for: count)) }
     }
 
     // MARK: - Lookups and insertions
@@ -36,7 +85,7 @@ struct IDTable: Sendable {
     @inline(__always)
     func prefetch(_ key: UnsafeRawBufferPointer) {
         guard capacity > 0, let (a, b) = Self.packAny(key) else { return }
-        words.withUnsafeBufferPointer { ft_prefetch($0.baseAddress! + 2 * slot(a, b)) }
+        ft_prefetch(storage.base + 2 * slot(a, b))
     }
 
     /// Records `value` for `key` unless the key is already there; returns the value it already had.
@@ -53,6 +102,7 @@ struct IDTable: Sendable {
     /// Calls `body` with the key's value (`initial` first inserted when the key is new, then `isNew` is true).
     @inline(__always)
     mutating func withValue<R>(_ key: UnsafeRawBufferPointer, initial: UInt64, _ body: (inout UInt64, _ isNew: Bool) -> R) -> R {
+        precondition(sharing == nil, "a shared table takes only insertKeepingSmallest until it stops sharing")
         guard let (a, b) = Self.packAny(key) else {
             let isNew = wide[key] == nil
             if isNew, !isKnownUniquelyReferenced(&layout) { layout = Layout() }
@@ -61,13 +111,13 @@ struct IDTable: Sendable {
         if capacity == 0 { resize(to: 1024) }
         var i = slot(a, b)
         while true {
-            let high = words[2 * i + 1]
+            let high = storage.base[2 * i + 1]
             if high & Self.highKeyMask == 0 {
                 // Grown only when a key is added: slots stay put while only values change (see `KeyMarks`).
-                if packedCount * 5 >= capacity * 4 {
+                if isFull {
                     resize(to: capacity * 2)
                     i = slot(a, b)
-                    while words[2 * i + 1] & Self.highKeyMask != 0 { i = i + 1 == capacity ? 0 : i + 1 }
+                    while storage.base[2 * i + 1] & Self.highKeyMask != 0 { i = i + 1 == capacity ? 0 : i + 1 }
                 }
                 if !isKnownUniquelyReferenced(&layout) { layout = Layout() }
                 packedCount += 1
@@ -76,8 +126,8 @@ struct IDTable: Sendable {
                 store(i, a, b, value)
                 return result
             }
-            if high & Self.highKeyMask == b, words[2 * i] & Self.lowKeyMask == a {
-                var value = Self.value(words[2 * i], high)
+            if high & Self.highKeyMask == b, storage.base[2 * i] & Self.lowKeyMask == a {
+                var value = Self.value(storage.base[2 * i], high)
                 let result = body(&value, false)
                 store(i, a, b, value)
                 return result
@@ -89,7 +139,7 @@ struct IDTable: Sendable {
     @inline(__always)
     subscript(_ key: UnsafeRawBufferPointer) -> UInt64? {
         guard let (a, b) = Self.packAny(key) else { return wide[key] }
-        return findSlot(a, b).map { Self.value(words[2 * $0], words[2 * $0 + 1]) }
+        return findSlot(a, b).map { Self.value(storage.base[2 * $0], storage.base[2 * $0 + 1]) }
     }
 
     subscript(_ key: String) -> UInt64? {
@@ -109,6 +159,7 @@ struct IDTable: Sendable {
     @inline(__always)
     private func findSlot(_ a: UInt64, _ b: UInt64) -> Int? {
         guard capacity > 0 else { return nil }
+        let words = storage.base
         var i = slot(a, b)
         while true {
             let high = words[2 * i + 1]
@@ -121,12 +172,13 @@ struct IDTable: Sendable {
     @inline(__always)
     private mutating func store(_ i: Int, _ a: UInt64, _ b: UInt64, _ value: UInt64) {
         precondition(value <= Self.maxValue, "a value of more than 40 bits")
+        let words = writableWords()
         words[2 * i] = a | value << 56
         words[2 * i + 1] = b | (value >> 8) << 25
     }
 
     @inline(__always)
-    private static func value(_ low: UInt64, _ high: UInt64) -> UInt64 { low >> 56 | (high >> 25) << 8 }
+    static func value(_ low: UInt64, _ high: UInt64) -> UInt64 { low >> 56 | (high >> 25) << 8 }
 
     // MARK: - Slots (for marks kept beside the table)
 
@@ -147,7 +199,7 @@ struct IDTable: Sendable {
     /// Calls `body` with the key and value held in slot `i`; false when the slot is empty.
     @discardableResult @inline(__always)
     func withEntry(atSlot i: Int, _ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) rethrows -> Bool {
-        let low = words[2 * i], high = words[2 * i + 1]
+        let low = storage.base[2 * i], high = storage.base[2 * i + 1]
         guard high & Self.highKeyMask != 0 else { return false }
         var key = (Self.spread(low & Self.lowKeyMask), Self.spread(high & (1 << 21 - 1)))
         let count = Int(high >> 21 & 0xF)
@@ -157,7 +209,7 @@ struct IDTable: Sendable {
 
     /// Replaces the value in slot `i`, when it holds a key, by `transform(value)`.
     mutating func updateValue(atSlot i: Int, _ transform: (UInt64) -> UInt64) {
-        let low = words[2 * i], high = words[2 * i + 1]
+        let low = storage.base[2 * i], high = storage.base[2 * i + 1]
         guard high & Self.highKeyMask != 0 else { return }
         store(i, low & Self.lowKeyMask, high & Self.highKeyMask, transform(Self.value(low, high)))
     }
@@ -188,24 +240,43 @@ struct IDTable: Sendable {
 
     /// The first slot to probe: `ShortKeyTable`'s hash scaled to the table (multiply-high), so any capacity works.
     @inline(__always)
-    private func slot(_ a: UInt64, _ b: UInt64) -> Int {
+    func slot(_ a: UInt64, _ b: UInt64) -> Int {
         Int(truncatingIfNeeded: UInt64(bitPattern: Int64(ShortKeyTable.hash(a, b))).multipliedFullWidth(by: UInt64(capacity)).high)
     }
 
-    /// Slots for `count` keys at a load of at most four fifths.
-    private static func capacity(for count: Int) -> Int { max(1024, count + count / 4 + 1) }
+    /// Slots for `count` keys at a load of at most `maxLoadTenths`.
+    func capacity(for count: Int) -> Int { max(1024, count * 10 / maxLoadTenths + 1) }
+
+    /// True when a key added must first grow the table.
+    var isFull: Bool { packedCount * 10 >= capacity * maxLoadTenths }
 
     private mutating func resize(to newCapacity: Int) {
-        let old = words, oldCapacity = capacity
-        words = Array(repeating: 0, count: 2 * newCapacity)
+        precondition(sharing == nil, "a shared table takes only insertKeepingSmallest until it stops sharing")
+        rehash(to: newCapacity) { _, _ in true }
+    }
+
+    /// Moves the keys into `newCapacity` slots, less those `keep(low, high)` (a slot's words) is false for; returns
+    /// how many it moved.
+    @discardableResult
+    mutating func rehash(to newCapacity: Int, keep: (UInt64, UInt64) -> Bool) -> Int {
+        let old = storage, oldCapacity = capacity
+        storage = Words(count: 2 * newCapacity)
         capacity = newCapacity
         layout = Layout()
-        for s in 0..<oldCapacity where old[2 * s + 1] & Self.highKeyMask != 0 {
-            let a = old[2 * s] & Self.lowKeyMask, b = old[2 * s + 1] & Self.highKeyMask
-            var i = slot(a, b)
+        let words = storage.base
+        var moved = 0
+        for s in 0..<oldCapacity {
+            // The high word first (see `ft_load_word`): another thread may still be writing a table given up.
+            let high = ft_load_word(old.base + 2 * s + 1)
+            guard high & Self.highKeyMask != 0 else { continue }
+            let low = ft_load_word(old.base + 2 * s)
+            guard keep(low, high) else { continue }
+            var i = slot(low & Self.lowKeyMask, high & Self.highKeyMask)
             while words[2 * i + 1] & Self.highKeyMask != 0 { i = i + 1 == capacity ? 0 : i + 1 }
-            words[2 * i] = old[2 * s]; words[2 * i + 1] = old[2 * s + 1]
+            words[2 * i] = low; words[2 * i + 1] = high
+            moved += 1
         }
+        return moved
     }
 
     /// The key's characters packed 7 bits each (the first eight in 56 bits; the rest, with the length, in 25), or nil

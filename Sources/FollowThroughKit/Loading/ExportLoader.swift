@@ -133,8 +133,8 @@ public enum ExportLoader {
         }
         let (split, size, version) = (measured.offset, measured.fileSize, measured.version)
         var laterBuilder = builder.builderForLaterPart()
-        if kind == .recommendations {  // its share of the rows expected: a table grown by doubling is up to twice that
-            laterBuilder.reserve(recommendations: Int(Double(builder.reservedRecommendations) * Double(size - split) / Double(size)))
+        if kind == .recommendations {  // one table of ids for both, sized for the whole file (not a second one beside it)
+            builder.shareRecommendationIDs(with: &laterBuilder, laterShare: Double(size - split) / Double(size))
         }
         // Handed over, not captured: a captured copy would keep its tables alive beside the part's own (copy-on-write).
         let handoff = Handoff(consume laterBuilder)
@@ -169,6 +169,7 @@ public enum ExportLoader {
         // The split's line end was inside a quoted field (or the parts cannot be joined exactly): read on from there
         // on this thread, the later part let go.
         laterPart = nil
+        builder.dropLaterPart()
         marks.positions += try feed(&ingestor, source, from: split, expecting: version, into: &builder)
         try finish(&ingestor, source, into: &builder)
         return marks

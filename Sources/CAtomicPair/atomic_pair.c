@@ -1,0 +1,2 @@
+// CAtomicPair is header-only (include/CAtomicPair.h); a C target needs one source file.
+#include "CAtomicPair.h"

@@ -1,0 +1,32 @@
+#ifndef FOLLOWTHROUGH_CATOMICPAIR_H
+#define FOLLOWTHROUGH_CATOMICPAIR_H
+// Two 64-bit words swapped as one (a slot of `IDTable` while two threads insert into it), which Swift's standard
+// library has no portable spelling for. `slot` must be 16-byte aligned.
+#include <stdbool.h>
+#include <stdint.h>
+
+// If the slot holds `expected` (two words), writes `low`, `high` and returns true; else copies what it holds into
+// `expected` (read whole) and returns false.
+static inline bool ft_swap_pair(uint64_t *slot, uint64_t *expected, uint64_t low, uint64_t high) {
+#if defined(__x86_64__)
+    // Inline: compilers otherwise call libatomic's __atomic_compare_exchange_16 unless built with -mcx16.
+    bool swapped;
+    __asm__ __volatile__("lock cmpxchg16b %1"
+                         : "=@ccz"(swapped), "+m"(*(unsigned __int128 *)slot), "+a"(expected[0]), "+d"(expected[1])
+                         : "b"(low), "c"(high)
+                         : "memory");
+    return swapped;
+#else
+    unsigned __int128 old = (unsigned __int128)expected[1] << 64 | expected[0];
+    bool swapped = __atomic_compare_exchange_n((unsigned __int128 *)slot, &old, (unsigned __int128)high << 64 | low,
+                                               false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    expected[0] = (uint64_t)old;
+    expected[1] = (uint64_t)(old >> 64);
+    return swapped;
+#endif
+}
+
+// One word of a slot another thread may be swapping. Read a slot's high word first, then its low word: a slot is
+// only ever written whole, by `ft_swap_pair`, so a high word seen written comes with its low word.
+static inline uint64_t ft_load_word(const uint64_t *word) { return __atomic_load_n(word, __ATOMIC_ACQUIRE); }
+#endif
