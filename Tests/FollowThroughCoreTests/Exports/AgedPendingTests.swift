@@ -12,10 +12,17 @@ import Testing
     static func pending(_ i: Int, value: Int64?) -> PendingRecommendation {
         var r = Recommendation(id: "R\(i)", workOrderID: i % 3 == 0 ? "W\(i)" : "", siteID: "S\(i % 17)", description: "",
                                estimatedValueCents: value, status: .open, createdAt: LocalDateTime(date: LocalDate(daysSinceEpoch: 15_000)),
-                               lastActivityAt: LocalDateTime(date: LocalDate(daysSinceEpoch: Int32(15_000 + i % 50))),
+                               lastActivityAt: LocalDateTime(date: LocalDate(daysSinceEpoch: lastActivity(i))),
                                recommendedBy: i % 3 == 0 ? "" : "T\(i % 5)", salesOwner: "O\(i % 7)")
         r.line = i + 2
         return PendingRecommendation(r, record: -1)
+    }
+
+    /// Days since 1970: mostly near 2011, some at the edges of what a key holds (days from 2000 in 16 bits) and past them.
+    static func lastActivity(_ i: Int) -> Int32 {
+        guard i % 11 == 0 else { return Int32(15_000 + i % 50) }
+        let base = AgedPending.daysBase
+        return [-30_000, 50_000, base + 32_767, base - 32_768, base - 32_767][(i / 11) % 5]
     }
 
     static func value(_ i: Int) -> Int64? {
