@@ -263,6 +263,15 @@ import FollowThroughTestSupport
         let estimate = ExportLoader.estimatedRows(config.exports[.workOrders]!)
         #expect(estimate >= 6 && estimate <= 8)
     }
+
+    /// Descriptions with quoted line ends (three lines a row here) count as one row each.
+    @Test func rowEstimateCountsRowsNotLines() throws {
+        let rows = (0..<500).map { "R\($0),W1,A,,\"Line one\nline \"\"two\"\"\nline three\",high,,open,2026-05-01,,,S1," }
+        let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders,
+                                "recommendations.csv": ([Self.recommendationsHeader] + rows).joined(separator: "\n") + "\n"])
+        let estimate = ExportLoader.estimatedRows(config.exports[.recommendations]!)
+        #expect(estimate >= 500 && estimate <= 520)
+    }
 }
 
 extension ExportLoader.Loaded {
