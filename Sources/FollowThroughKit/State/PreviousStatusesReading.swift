@@ -2,22 +2,16 @@ import FollowThroughCore
 import GRDB
 
 extension StateStore {
-    /// The statuses the last run recorded, as tonight's read takes them (`PreviousStatuses`): counted and their ids
-    /// gathered in a filter by one pass over the stored pieces now (which also finds a damaged snapshot before any
-    /// export is read), and read again, a piece at a time, when they are laid under tonight's. Never held whole beside
-    /// tonight's statuses: at 1.2M recommendations that was a second table of ~40 MB.
+    /// The statuses the last run recorded, as tonight's read takes them (`PreviousStatuses`): counted by one pass over
+    /// the stored pieces now (which finds a damaged snapshot before any export is read), and read again, a piece at a
+    /// time, when they are laid under tonight's. Never held whole beside tonight's statuses: at 1.2M recommendations
+    /// that was a second table of ~40 MB.
     /// The second read finds the same snapshot: a run holds the lock while it may write one, but a dry run takes no
     /// lock, and a run finishing between its two reads is told as such (run again), not as damage.
     public func previousStatusesToMerge() throws(StateError) -> PreviousStatuses {
-        let (count, ids, taken) = try read { db in
-            var ids: IDFilter?
-            let count = try StatusLedger.forEachRecorded(db, expecting: { ids = IDFilter(expectedCount: $0) }) { id, _ in
-                ids!.insert(id)
-            }
-            return (count, ids ?? .empty, try Self.snapshotTaken(db))
-        }
+        let (count, taken) = try read { db in (try StatusLedger.forEachRecorded(db) { _, _ in }, try Self.snapshotTaken(db)) }
         guard count > 0 else { return .none }
-        return PreviousStatuses(count: count, ids: ids) { [self] body in
+        return PreviousStatuses(count: count) { [self] body in
             try read { db in
                 guard try Self.snapshotTaken(db) == taken else {
                     throw StateError(file: "", message: "the recorded recommendation statuses changed while this run read them (another run finished meanwhile)",

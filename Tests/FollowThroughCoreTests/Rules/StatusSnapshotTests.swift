@@ -144,7 +144,7 @@ extension StatusSnapshotTests {
 
     @Test func lastRunsStatusesNamingAnIdTwiceAreDamaged() {
         var builder = DatasetBuilder()
-        builder.previous = PreviousStatuses(count: 2, ids: .empty) { body in
+        builder.previous = PreviousStatuses(count: 2) { body in
             try Array("R1".utf8).withUnsafeBytes { try body($0, .open) }
             try Array("R1".utf8).withUnsafeBytes { try body($0, .quoted) }
         }
