@@ -2,8 +2,8 @@
 /// per stale-lead digest, so each is kept as a 20-byte key with its names interned, not as a `PendingRecommendation`
 /// (~120 bytes plus a rule key). Years of history add such recommendations by the hundred thousand; this keeps them
 /// from setting the run's memory: keys are kept in blocks of a fixed size (no array grown by doubling, up to half of
-/// it unused), and the keys of a later part of the file join by their blocks, never copied (a block read by the later
-/// part carries the map from its name numbers to these).
+/// it unused), each packed to ~10 bytes a key once full (`PackedAgedKeys`), and the keys of a later part of the file
+/// join by their blocks, never copied (a block read by the later part carries the map from its name numbers to these).
 public struct AgedPending: Sendable {
     /// One recommendation, as stored in 20 bytes: its names as numbers of the block's part.
     struct StoredKey: Sendable {
@@ -50,16 +50,20 @@ public struct AgedPending: Sendable {
     }
 
     struct Block: Sendable {
-        var keys: [StoredKey] = []
+        var keys: PackedAgedKeys
         /// The block's name numbers in this value's; nil when they are this value's own.
         var names: [UInt32]?
         /// Added to the block's work order numbers.
-        var workOrderBase: Int32 = 0
+        var workOrderBase: Int32
     }
 
     static let blockSize = 8192
 
+    /// Full blocks, packed, in line order; then the keys of the one being filled (this value's own names), whose work
+    /// order numbers start at `openWorkOrderBase`.
     private var blocks: [Block] = []
+    private var open: [StoredKey] = []
+    private var openWorkOrderBase: Int32 = 0
     public private(set) var count = 0
     /// Sites, owners and technicians, each once.
     private(set) var names: [String] = []
@@ -95,15 +99,11 @@ public struct AgedPending: Sendable {
     mutating func append(_ r: PendingRecommendation) {
         precondition(r.line <= Int(UInt32.max), "too many lines to pack")
         let line = UInt32(r.line)
-        if blocks.isEmpty || blocks[blocks.count - 1].keys.count == Self.blockSize || blocks[blocks.count - 1].names != nil {
-            var block = Block()
-            block.keys.reserveCapacity(Self.blockSize)
-            block.workOrderBase = Int32(workOrders.count)
-            blocks.append(block)
-        }
+        if open.count == Self.blockSize { seal() }
+        if open.isEmpty { open.reserveCapacity(Self.blockSize) }
         var who: Int32 = r.recommendedBy.isEmpty ? -1 : Int32(intern(r.recommendedBy))
         if r.recommendedBy.isEmpty && !r.workOrderID.isEmpty {
-            who = -2 - (Int32(workOrders.count) - blocks[blocks.count - 1].workOrderBase)
+            who = -2 - (Int32(workOrders.count) - openWorkOrderBase)
             workOrders.append(r.workOrderID)
         }
         let cents = r.estimatedValueCents ?? 0
@@ -112,28 +112,37 @@ public struct AgedPending: Sendable {
         let lastActivity = r.lastActivityAt.date.daysSinceEpoch
         var days = Int16.min
         if let near = Int16(exactly: Int64(lastActivity) - Int64(Self.daysBase)), near != .min { days = near } else { farDates[line] = lastActivity }
-        blocks[blocks.count - 1].keys.append(StoredKey(
+        open.append(StoredKey(
             line: line, site: intern(r.siteID), owner: intern(r.salesOwner), who: who, days: days, value: value))
         count += 1
     }
 
     /// Calls `body` with each key not left out, in line order.
     func forEach(_ body: (Key) throws -> Void) rethrows {
-        for block in blocks {
-            for stored in block.keys where dropped.isEmpty || !dropped.contains(stored.line) {
-                let map = block.names
-                var key = Key(line: Int(stored.line), site: map?[Int(stored.site)] ?? stored.site,
-                              owner: map?[Int(stored.owner)] ?? stored.owner, recommendedBy: -1, workOrder: -1,
-                              lastActivity: stored.days == .min ? farDates[stored.line]! : Self.daysBase + Int32(stored.days),
-                              value: stored.value == .min ? largeValues[stored.line] ?? 0 : Int64(stored.value))
-                if stored.who >= 0 {
-                    key.recommendedBy = Int32(bitPattern: map?[Int(stored.who)] ?? UInt32(stored.who))
-                } else if stored.who <= -2 {
-                    key.workOrder = -2 - stored.who + block.workOrderBase
-                }
-                try body(key)
+        func take(_ stored: StoredKey, names map: [UInt32]?, workOrderBase: Int32) throws {
+            guard dropped.isEmpty || !dropped.contains(stored.line) else { return }
+            var key = Key(line: Int(stored.line), site: map?[Int(stored.site)] ?? stored.site,
+                          owner: map?[Int(stored.owner)] ?? stored.owner, recommendedBy: -1, workOrder: -1,
+                          lastActivity: stored.days == .min ? farDates[stored.line]! : Self.daysBase + Int32(stored.days),
+                          value: stored.value == .min ? largeValues[stored.line] ?? 0 : Int64(stored.value))
+            if stored.who >= 0 {
+                key.recommendedBy = Int32(bitPattern: map?[Int(stored.who)] ?? UInt32(stored.who))
+            } else if stored.who <= -2 {
+                key.workOrder = -2 - stored.who + workOrderBase
             }
+            try body(key)
         }
+        for block in blocks { try block.keys.forEach { try take($0, names: block.names, workOrderBase: block.workOrderBase) } }
+        for stored in open { try take(stored, names: nil, workOrderBase: openWorkOrderBase) }
+    }
+
+    /// Packs the keys of the block being filled; the next key starts a new one.
+    private mutating func seal() {
+        if !open.isEmpty {
+            blocks.append(Block(keys: PackedAgedKeys(open), names: nil, workOrderBase: openWorkOrderBase))
+            open.removeAll(keepingCapacity: true)
+        }
+        openWorkOrderBase = Int32(workOrders.count)
     }
 
     func name(_ index: UInt32) -> String { names[Int(index)] }
@@ -173,6 +182,9 @@ public struct AgedPending: Sendable {
     mutating func append(contentsOf later: AgedPending, droppingLines dropped: Set<Int>) {
         guard later.count > 0 else { return }  // the parts of the work orders read none
         precondition(workOrderSlots.isEmpty && later.workOrderSlots.isEmpty, "parts join before their work orders are pinned")
+        seal()  // these keys' last block, partly filled, comes before the later part's
+        var later = later
+        later.seal()
         let remapped = later.names.map { intern($0) }
         let base = Int32(workOrders.count)
         workOrders.append(contentsOf: later.workOrders)
@@ -181,6 +193,8 @@ public struct AgedPending: Sendable {
             block.workOrderBase += base
             blocks.append(block)
         }
+        open = []  // (its room let go: the later part's keys are the file's last)
+        openWorkOrderBase = Int32(workOrders.count)
         largeValues.merge(later.largeValues) { mine, _ in mine }
         farDates.merge(later.farDates) { mine, _ in mine }
         self.dropped.formUnion(later.dropped)

@@ -1,0 +1,43 @@
+import FollowThroughTestSupport
+import Testing
+@testable import FollowThroughCore
+
+/// A block of aged keys packed field by field: what goes in comes back, in order, whatever the fields' spread.
+@Suite struct PackedAgedKeysTests {
+    typealias Key = AgedPending.StoredKey
+
+    func roundTrip(_ keys: [Key]) -> [Key] {
+        var back: [Key] = []
+        PackedAgedKeys(keys).forEach { back.append($0) }
+        return back
+    }
+
+    func same(_ a: [Key], _ b: [Key]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy {
+            ($0.line, $0.site, $0.owner, $0.who, $0.days, $0.value) == ($1.line, $1.site, $1.owner, $1.who, $1.days, $1.value)
+        }
+    }
+
+    /// Narrow spreads (a few bits a field) and the widest each field allows: lines from 0 to the last `UInt32`, the
+    /// sentinels (`Int32.min` cents, `Int16.min` days), names at the 23-bit limit, work order numbers.
+    @Test(arguments: [1, 2, 3, 4])
+    func keysComeBackAsTheyWentIn(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        var line: UInt32 = seed == 4 ? 0 : UInt32(rng.next() % 1000)
+        let keys = (0..<(seed == 1 ? 1 : 8192)).map { i -> Key in
+            let wide = seed >= 3
+            line = wide && i == 8191 ? .max : line + 1 + UInt32(rng.next() % (wide ? 100_000 : 7))
+            return Key(line: line, site: wide && i == 5 ? .max : UInt32(rng.next() % 25_000),
+                       owner: wide && i == 6 ? (1 << 23) - 1 : UInt32(rng.next() % 90),
+                       who: wide ? [-(1 << 23), -2 - Int32(i), -1, (1 << 23) - 1][i % 4] : Int32(rng.next() % 250),
+                       days: wide ? [Int16.min, .max, 0, Int16(truncatingIfNeeded: rng.next())][i % 4] : Int16(rng.next() % 3000),
+                       value: wide ? [Int32.min, .max, 0, Int32(truncatingIfNeeded: rng.next())][i % 4] : Int32(rng.next() % 5_000_000))
+        }
+        #expect(same(roundTrip(keys), keys))
+    }
+
+    @Test func anEmptyBlockHoldsNothing() {
+        #expect(roundTrip([]).isEmpty)
+        #expect(PackedAgedKeys([]).count == 0)
+    }
+}
