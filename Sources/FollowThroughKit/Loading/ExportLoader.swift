@@ -233,20 +233,32 @@ public enum ExportLoader {
             guard from <= last else { continue }
             let sampled = bytes[from...last].lazy.filter { $0 == 0x0A }.count
             (spanned, lines) = (spanned + last + 1 - from, lines + sampled)
-            if offset == 0 { rowsPerLine = Double(rowEnds(bytes[0...last])) / Double(sampled) }
+            if offset == 0, let rows = rowEnds(bytes[0...last], delimiter: source.options.delimiter) {
+                rowsPerLine = min(1, max(0.2, Double(rows) / Double(sampled)))  // (an odd sample moves it less)
+            }
         }
         guard lines > 0 else { return 1 }
         let rows = Int(Double(size) * Double(lines) / Double(max(1, spanned)) * rowsPerLine)
         return rows + rows / 64 + 1
     }
 
-    /// The line ends outside quoted fields in `bytes`, read from a row's start.
-    static func rowEnds(_ bytes: ArraySlice<UInt8>) -> Int {
-        var (quoted, rows) = (false, 0)
+    /// The line ends outside quoted fields in `bytes`, read from a row's start as the parser reads them (a quote
+    /// opens a quoted field only at a field's start, elsewhere it is a character; in one, two quotes are one); nil when
+    /// the bytes end inside a quoted field.
+    static func rowEnds(_ bytes: ArraySlice<UInt8>, delimiter: UInt8) -> Int? {
+        var (quoted, afterQuote, fieldStart, rows) = (false, false, true, 0)
         for byte in bytes {
-            if byte == 0x22 { quoted.toggle() } else if byte == 0x0A && !quoted { rows += 1 }
+            if quoted {
+                if byte == 0x22 { (quoted, afterQuote) = (false, true) }  // its end, or the first of two
+                continue
+            }
+            if afterQuote, byte == 0x22 { (quoted, afterQuote) = (true, false); continue }
+            afterQuote = false
+            if byte == 0x22, fieldStart { (quoted, fieldStart) = (true, false); continue }
+            if byte == 0x0A { rows += 1 }
+            fieldStart = byte == delimiter || byte == 0x0A || byte == 0x0D
         }
-        return rows
+        return quoted ? nil : rows
     }
 
     /// Calls `body` with successive chunks of the file's bytes `from..<to` (to its end when `to` is nil).

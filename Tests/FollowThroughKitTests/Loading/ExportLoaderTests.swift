@@ -272,6 +272,17 @@ import FollowThroughTestSupport
         let estimate = ExportLoader.estimatedRows(config.exports[.recommendations]!)
         #expect(estimate >= 500 && estimate <= 520)
     }
+
+    /// A quote inside an unquoted field is a character, as the parser reads it: it opens no quoted field.
+    @Test func rowEstimateTakesAStrayQuoteAsACharacter() throws {
+        let rows = (0..<500).map { "R\($0),W1,A,3/4\" valve,Replace the 3/4\" valve,high,,open,2026-05-01,,,S1," }
+        let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders,
+                                "recommendations.csv": ([Self.recommendationsHeader] + rows).joined(separator: "\n") + "\n"])
+        let estimate = ExportLoader.estimatedRows(config.exports[.recommendations]!)
+        #expect(estimate >= 500 && estimate <= 520)
+        #expect(ExportLoader.rowEnds(Array("a,\"b\"\"\nc\",d\ne,f\"\n".utf8)[...], delimiter: UInt8(ascii: ",")) == 2)
+        #expect(ExportLoader.rowEnds(Array("a,\"b\nc\n".utf8)[...], delimiter: UInt8(ascii: ",")) == nil)
+    }
 }
 
 extension ExportLoader.Loaded {
