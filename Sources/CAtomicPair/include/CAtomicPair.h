@@ -17,6 +17,7 @@ static inline bool ft_swap_pair(uint64_t *slot, uint64_t *expected, uint64_t low
                          : "memory");
     return swapped;
 #else
+    _Static_assert(__atomic_always_lock_free(16, 0), "a two-word swap must not take a lock: slots are also read word by word");
     unsigned __int128 old = (unsigned __int128)expected[1] << 64 | expected[0];
     bool swapped = __atomic_compare_exchange_n((unsigned __int128 *)slot, &old, (unsigned __int128)high << 64 | low,
                                                false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
@@ -27,6 +28,8 @@ static inline bool ft_swap_pair(uint64_t *slot, uint64_t *expected, uint64_t low
 }
 
 // One word of a slot another thread may be swapping. Read a slot's high word first, then its low word: a slot is
-// only ever written whole, by `ft_swap_pair`, so a high word seen written comes with its low word.
+// written by `ft_swap_pair` only, so a high word seen filled comes with its low word, and its key bits never change
+// once written. (Its value may be replaced meanwhile, by the first part only: two words read one by one may then
+// hold halves of two values; whoever depends on the value swaps on what it read, which fails if it changed.)
 static inline uint64_t ft_load_word(const uint64_t *word) { return __atomic_load_n(word, __ATOMIC_ACQUIRE); }
 #endif

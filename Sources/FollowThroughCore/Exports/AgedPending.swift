@@ -21,7 +21,7 @@ public struct AgedPending: Sendable {
         /// `days`: `lastActivityAt` (stale or not) in days since 2000-01-01; `Int16.min` when out of range (then
         /// in `farDates`).
         init(line: UInt32, site: UInt32, owner: UInt32, who: Int32, days: Int16, value: Int32) {
-            precondition(owner < 1 << 23 && (-(1 << 23)..<(1 << 23)).contains(who), "too many names to pack")
+            precondition(owner < 1 << 24 && (-(1 << 23)..<(1 << 23)).contains(who), "too many names to pack")
             (self.line, self.site, self.value) = (line, site, value)
             let days = UInt32(UInt16(bitPattern: days))
             ownerAndDays = owner | (days & 0xFF) << 24

@@ -22,12 +22,15 @@ extension DatasetBuilder {
     }
 
     /// Makes `later` (`builderForLaterPart()`, of the recommendations) record its ids in this builder's table, from its
-    /// own thread while this one reads, rather than in a table of its own (see `IDTable.shareWithLaterPart`);
-    /// `laterShare`: its share of the rows expected. Then `merge(later:)` joins them, or when they cannot be joined,
-    /// `dropLaterPart()` takes the later part's ids out again.
-    public mutating func shareRecommendationIDs(with later: inout DatasetBuilder, laterShare: Double) {
-        later.recommendationLines = recommendationLines.shareWithLaterPart(laterShare: laterShare)
+    /// own thread while this one reads, rather than in a table of its own (see `IDTable.shareWithLaterPart`). Then
+    /// `merge(later:)` joins them, or when they cannot be joined, `dropLaterPart()` takes the later part's ids out again.
+    public mutating func shareRecommendationIDs(with later: inout DatasetBuilder) {
+        later.recommendationLines = recommendationLines.shareWithLaterPart()
     }
+
+    /// True for a later part whose table of recommendation ids, shared with the first part, was given up (it ran out
+    /// of room): what it reads counts for nothing, and it may stop.
+    public var isGivenUp: Bool { recommendationLines.wasGivenUp }
 
     /// The later part will not be merged (the file is read on from its start on this thread): its recommendation ids
     /// leave the table this builder shared with it.
@@ -64,13 +67,13 @@ extension DatasetBuilder {
                 duplicate(.recommendations, Self.line(value), Self.duplicate(.recommendations, text, first: Self.line(first)))
             }
         }
+        precondition(recommendationLines.canJoin(later: later.recommendationLines), "merging parts that could not join")
         if recommendationLines.isShared {
             // One table, filled by both parts: the later part's rows an earlier one here displaced are duplicates,
             // and its ids that do not pack, kept apart, are taken in.
-            precondition(recommendationLines.canJoin(later: later.recommendationLines), "merging parts that could not join")
             for row in displacedRows {
                 droppedLines.insert(row.line)
-                duplicate(.recommendations, row.line, Self.duplicate(.recommendations, row.id, first: row.first))
+                duplicate(.recommendations, row.line, Self.duplicate(.recommendations, row.id, first: row.firstLine))
             }
             displacedRows = []
             recommendationLines.endSharing(later: &later.recommendationLines).forEach(takeIn)

@@ -49,7 +49,7 @@ extension DatasetBuilder {
     /// False when `merge(later:)` could not give what one reader of the whole file would: a visit `later` kept as the
     /// earliest at its site after the window is a duplicate of one read here, and the one it hid may be needed.
     /// Also false when the parts of the recommendations gave up sharing their table of ids (see
-    /// `shareRecommendationIDs(with:laterShare:)`).
+    /// `shareRecommendationIDs(with:)`).
     public func canMerge(later: DatasetBuilder) -> Bool {
         recommendationLines.canJoin(later: later.recommendationLines) && !later.laterVisits.contains { visitLines[$0.id] != nil }
     }

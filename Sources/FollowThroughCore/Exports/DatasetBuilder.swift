@@ -55,12 +55,12 @@ public struct DatasetBuilder: Sendable {
     /// The id of each row left out as a duplicate, by line (a later part reads one file: see `merge(later:)`).
     var duplicateLines: [Int: String] = [:]
     /// Rows of the later part of the recommendations whose id an earlier row of this part has (the two parts record
-    /// their ids in one table: `shareRecommendationIDs(with:laterShare:)`); left out when the parts merge.
+    /// their ids in one table: `shareRecommendationIDs(with:)`); left out when the parts merge.
     var displacedRows: [DisplacedRow] = []
     struct DisplacedRow: Sendable {
         var line: Int
         var id: String
-        var first: Int
+        var firstLine: Int
     }
     /// Work orders named (with no `recommended_by`) by a settled recommendation whose status may have moved since the
     /// last run: their technicians may be needed to tell the news.
@@ -351,6 +351,9 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Records the recommendation's id with its line and status; false (and a rejection) when the id was seen before.
+    /// Two parts sharing the table (`shareRecommendationIDs(with:)`): true too when this (first) part's row displaced
+    /// the later part's of the id (noted in `displacedRows`, a duplicate at the merge); false, with no rejection, in a
+    /// later part whose sharing was given up (its rows are all read again).
     private mutating func firstRow(_ id: String, line: Int, status: RecommendationStatus) -> Bool {
         precondition(resolvedMarks == nil, "recommendations are read before the work orders that name their technicians")
         let value = Self.lineValue(line, StatusSnapshot.value(tonight: TrackedStatus(status).code, previous: StatusSnapshot.none))
@@ -360,7 +363,7 @@ public struct DatasetBuilder: Sendable {
         case .inserted: return true
         case .held(let held): first = held
         case .displaced(let later):  // the later part's row, read first on its thread, is the duplicate
-            displacedRows.append(DisplacedRow(line: Self.line(later), id: id, first: line))
+            displacedRows.append(DisplacedRow(line: Self.line(later), id: id, firstLine: line))
             return true
         case .abandoned: return false  // the later part's rows are all dropped and read again
         }

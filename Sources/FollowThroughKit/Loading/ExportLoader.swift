@@ -93,11 +93,12 @@ public enum ExportLoader {
     @discardableResult
     static func feed(_ ingestor: inout ExportIngestor, _ source: ExportSource, from: Int = 0, to: Int? = nil,
                      expecting version: FileVersion? = nil, into builder: inout DatasetBuilder) throws(ExportError) -> [LinePosition] {
-        var offset = from, marks: [LinePosition] = []
-        try stream(source, from: from, to: to, expecting: version) { chunk throws in
+        var offset = from, marks: [LinePosition] = [], givenUp = false
+        try stream(source, from: from, to: to, expecting: version, until: { givenUp }) { chunk throws in
             try ingestor.feed(chunk, into: &builder)
             offset += chunk.count
             marks.append(ingestor.position(at: offset))
+            givenUp = builder.isGivenUp
         }
         return marks
     }
@@ -134,7 +135,7 @@ public enum ExportLoader {
         let (split, size, version) = (measured.offset, measured.fileSize, measured.version)
         var laterBuilder = builder.builderForLaterPart()
         if kind == .recommendations {  // one table of ids for both, sized for the whole file (not a second one beside it)
-            builder.shareRecommendationIDs(with: &laterBuilder, laterShare: Double(size - split) / Double(size))
+            builder.shareRecommendationIDs(with: &laterBuilder)
         }
         // Handed over, not captured: a captured copy would keep its tables alive beside the part's own (copy-on-write).
         let handoff = Handoff(consume laterBuilder)
@@ -144,7 +145,8 @@ public enum ExportLoader {
                                           columns: columns, resumingAtLine: line)
             var part = handoff.take()
             let marks = try feed(&ingestor, source, from: split, expecting: version, into: &part)
-            try finish(&ingestor, source, into: &part)
+            // Given up (out of room in the ids' table), it stopped early: the first part reads on from the split.
+            if !part.isGivenUp { try finish(&ingestor, source, into: &part) }
             return (part, [LinePosition(offset: split, line: line, afterCR: false)] + marks)
         }
         var ingestor = ingestor(kind, config)
@@ -166,8 +168,8 @@ public enum ExportLoader {
                 return marks
             }
         }
-        // The split's line end was inside a quoted field (or the parts cannot be joined exactly): read on from there
-        // on this thread, the later part let go.
+        // The split's line end was inside a quoted field (or the parts cannot be joined exactly, or gave up sharing
+        // their table of ids): read on from there on this thread, the later part let go.
         laterPart = nil
         builder.dropLaterPart()
         marks.positions += try feed(&ingestor, source, from: split, expecting: version, into: &builder)

@@ -52,6 +52,17 @@ import Testing
         }
     }
 
+    /// A stored key is 20 bytes, and its packed fields hold their extremes.
+    @Test func aStoredKeyHoldsEachFieldsExtremes() {
+        #expect(MemoryLayout<AgedPending.StoredKey>.stride == 20)
+        for who: Int32 in [-(1 << 23), -2 - 8191, -1, 0, (1 << 23) - 1] {
+            for days: Int16 in [.min, -32_767, -1, 0, .max] {
+                let key = AgedPending.StoredKey(line: .max, site: .max, owner: (1 << 24) - 1, who: who, days: days, value: .min)
+                #expect((key.line, key.site, key.owner, key.who, key.days, key.value) == (.max, .max, (1 << 24) - 1, who, days, .min))
+            }
+        }
+    }
+
     @Test func keysComeBackAsTheyWentInAcrossBlocks() {
         var aged = AgedPending()
         let n = AgedPending.blockSize * 2 + 17

@@ -1,7 +1,7 @@
 import Testing
 @testable import FollowThroughCore
 
-/// The two parts of the recommendations recording their ids in one table (`shareRecommendationIDs(with:laterShare:)`),
+/// The two parts of the recommendations recording their ids in one table (`shareRecommendationIDs(with:)`),
 /// merged, read as one reader of the whole file would, whichever part met a repeated id first.
 @Suite struct DatasetBuilderSharedIDsTests {
     static let created = LocalDateTime(date: LocalDate(year: 2026, month: 10, day: 1)!)
@@ -11,24 +11,42 @@ import Testing
                        salesOwner: "S1", line: line)
     }
 
-    static let firstPart = [row("R1", 2), row("R2", 3, .accepted), row("R3", 4), row("R1", 5, .quoted)]
-    static let laterPart = [row("R4", 6), row("R1", 7, .declined), row("R3", 8), row("R4", 9), row("R5", 10, .quoted),
-                            row("a-recommendation-id-too-long-to-pack", 11), row("R2", 12)]
+    static let long = "a-recommendation-id-too-long-to-pack"
+    static let firstPart = [row("R1", 2), row("R2", 3, .accepted), row("R3", 4), row("R1", 5, .quoted), row(long, 6)]
+    static let laterPart = [row("R4", 7), row("R1", 8, .declined), row("R3", 9), row("R4", 10), row("R5", 11, .quoted),
+                            row(long, 12), row("R2", 13), row("R1", 14)]
 
-    @Test(arguments: [false, true])
-    func partsSharingTheirIDsReadAsOneReader(laterPartFirst: Bool) {
-        var one = DatasetBuilder()
+    /// Builders as the loader sets them: all pending rows in full, or (`aged`) without their text and, being older
+    /// than the age limit, kept as aged keys.
+    static func builder(aged: Bool) -> DatasetBuilder {
+        var builder = DatasetBuilder()
+        if aged {
+            builder.keepsPendingInFull = false
+            builder.ageLimit = AgeLimit(asOf: LocalDate(year: 2026, month: 11, day: 23)!, maxAgeDays: 30)
+        }
+        return builder
+    }
+
+    static func agedLines(_ dataset: Dataset) -> [Int] {
+        var lines: [Int] = []
+        dataset.aged.forEach { lines.append($0.line) }
+        return lines
+    }
+
+    @Test(arguments: [false, true], [false, true])
+    func partsSharingTheirIDsReadAsOneReader(laterPartFirst: Bool, aged: Bool) {
+        var one = Self.builder(aged: aged)
         for r in Self.firstPart + Self.laterPart { one.add(r) }
         let expected = one.build()
 
-        var first = DatasetBuilder()
+        var first = Self.builder(aged: aged)
         first.reserve(recommendations: 20)
         var later = first.builderForLaterPart()
-        first.shareRecommendationIDs(with: &later, laterShare: 0.5)
-        if laterPartFirst {  // the later part's thread ran ahead: the first part displaces R1 and R3 from it
+        first.shareRecommendationIDs(with: &later)
+        if laterPartFirst {  // the later part's thread ran ahead: the first part displaces R1, R2 and R3 from it
             for r in Self.laterPart { later.add(r) }
             for r in Self.firstPart { first.add(r) }
-            #expect(first.displacedRows.map(\.line) == [7, 12, 8])  // in the order the first part met R1, R2, R3
+            #expect(first.displacedRows.map(\.line) == [8, 13, 9])  // in the order the first part met them
         } else {
             for r in Self.firstPart { first.add(r) }
             for r in Self.laterPart { later.add(r) }
@@ -38,10 +56,14 @@ import Testing
         first.merge(later: &later)
         let merged = first.build()
         #expect(merged.report == expected.report)
-        #expect(merged.report.rejections.map(\.line) == [5, 7, 8, 9, 12])
-        #expect(merged.report.rejections.first { $0.line == 7 }?.message.contains("(first on line 2)") == true)
+        #expect(merged.report.rejections.map(\.line) == [5, 8, 9, 10, 12, 13, 14])
+        for line in [8, 14] {  // R1 in the later part, twice: both name the first part's row
+            #expect(merged.report.rejections.first { $0.line == line }?.message.contains("(first on line 2)") == true)
+        }
         #expect(merged.dataset.recommendations == expected.dataset.recommendations)
         #expect(merged.dataset.pending == expected.dataset.pending)
+        #expect(Self.agedLines(merged.dataset) == Self.agedLines(expected.dataset))
+        #expect(Self.agedLines(merged.dataset) == (aged ? [2, 4, 6, 7, 11] : []))
         #expect(merged.dataset.statuses.dictionary == expected.dataset.statuses.dictionary)
     }
 
@@ -51,7 +73,7 @@ import Testing
         var first = DatasetBuilder()
         first.reserve(recommendations: 20)
         var later = first.builderForLaterPart()
-        first.shareRecommendationIDs(with: &later, laterShare: 0.5)
+        first.shareRecommendationIDs(with: &later)
         for r in Self.laterPart { later.add(r) }
         for r in Self.firstPart { first.add(r) }
         first.dropLaterPart()

@@ -152,6 +152,29 @@ import FollowThroughTestSupport
         #expect(seen.next.dictionary == expected.next.dictionary)
     }
 
+    /// Far more rows than last night's count foretold (the table of ids is sized from it): the parts run out of room in
+    /// the table they share, give the sharing up, and the first part reads on alone; what is read is the same.
+    @Test func partsOutOfRoomInTheSharedIDTableReadAsOneReader() throws {
+        var rng = SplitMix64(seed: 99)
+        var recommendations = [ExportLoaderTests.recommendationsHeader]
+        for i in 0..<4_000 {
+            let id = i % 50 == 7 ? "R\(rng.next() % 4_000)" : "R\(i)"  // some repeated, earlier or later
+            let status = ["open", "quoted", "accepted", "declined"][Int(rng.next() % 4)]
+            recommendations.append("\(id),W1,A,,Fix \(i),high,,\(status),2026-05-01,2026-06-01,T1,S1,")
+        }
+        let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders,
+                                "recommendations.csv": recommendations.joined(separator: "\n") + "\n"])
+        let plain = try sequential(config)
+        let previous: StatusSnapshot = ["R1": .open]
+        let night = try ExportLoader.load(config, previous: PreviousStatuses(previous), splitAbove: 0).read
+        #expect(night.report == plain.report)
+        #expect(night.report.rejections.count > 10)
+        let expected = StatusChanges.detect(previous: previous, dataset: plain.dataset, asOf: LocalDate(iso: "2026-11-23")!)
+        let seen = StatusChanges.detect(previous: previous, dataset: night.dataset, asOf: LocalDate(iso: "2026-11-23")!)
+        #expect(seen.next.dictionary == expected.next.dictionary && seen.changes == expected.changes)
+        #expect(night.dataset.pending.map(\.id) == plain.dataset.pending.map(\.id))
+    }
+
     /// The loader keeps pending recommendations without their text; the plan made from them, filled in from the rows
     /// read again, is the plan made from a dataset holding them in full.
     @Test(arguments: 1...6)
