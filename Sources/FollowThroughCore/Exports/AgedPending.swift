@@ -119,21 +119,32 @@ public struct AgedPending: Sendable {
 
     /// Calls `body` with each key not left out, in line order.
     func forEach(_ body: (Key) throws -> Void) rethrows {
-        func take(_ stored: StoredKey, names map: [UInt32]?, workOrderBase: Int32) throws {
-            guard dropped.isEmpty || !dropped.contains(stored.line) else { return }
-            var key = Key(line: Int(stored.line), site: map?[Int(stored.site)] ?? stored.site,
-                          owner: map?[Int(stored.owner)] ?? stored.owner, recommendedBy: -1, workOrder: -1,
-                          lastActivity: stored.days == .min ? farDates[stored.line]! : Self.daysBase + Int32(stored.days),
-                          value: stored.value == .min ? largeValues[stored.line] ?? 0 : Int64(stored.value))
-            if stored.who >= 0 {
-                key.recommendedBy = Int32(bitPattern: map?[Int(stored.who)] ?? UInt32(stored.who))
-            } else if stored.who <= -2 {
-                key.workOrder = -2 - stored.who + workOrderBase
+        // Plain loops (no closure handed on): closures over closures made the callers' captures be copied per key.
+        for block in blocks {
+            var cursor = block.keys.start
+            while cursor.index < block.keys.count {
+                let stored = block.keys.next(&cursor)
+                guard dropped.isEmpty || !dropped.contains(stored.line) else { continue }
+                try body(key(stored, names: block.names, workOrderBase: block.workOrderBase))
             }
-            try body(key)
         }
-        for block in blocks { try block.keys.forEach { try take($0, names: block.names, workOrderBase: block.workOrderBase) } }
-        for stored in open { try take(stored, names: nil, workOrderBase: openWorkOrderBase) }
+        for stored in open where dropped.isEmpty || !dropped.contains(stored.line) {
+            try body(key(stored, names: nil, workOrderBase: openWorkOrderBase))
+        }
+    }
+
+    @inline(__always)
+    private func key(_ stored: StoredKey, names map: [UInt32]?, workOrderBase: Int32) -> Key {
+        var key = Key(line: Int(stored.line), site: map?[Int(stored.site)] ?? stored.site,
+                      owner: map?[Int(stored.owner)] ?? stored.owner, recommendedBy: -1, workOrder: -1,
+                      lastActivity: stored.days == .min ? farDates[stored.line]! : Self.daysBase + Int32(stored.days),
+                      value: stored.value == .min ? largeValues[stored.line] ?? 0 : Int64(stored.value))
+        if stored.who >= 0 {
+            key.recommendedBy = Int32(bitPattern: map?[Int(stored.who)] ?? UInt32(stored.who))
+        } else if stored.who <= -2 {
+            key.workOrder = -2 - stored.who + workOrderBase
+        }
+        return key
     }
 
     /// Packs the keys of the block being filled; the next key starts a new one.

@@ -3,9 +3,10 @@ extension DatasetBuilder {
     /// else its work order's technician) and owns them; in line order, at most `maxListedIssues`.
     func checkAged(_ aged: AgedPending, technicians: WorkOrderTechnicians, sites: SiteDirectory, people: ShortKeyTable) -> [DataIssue] {
         var issues: [DataIssue] = []
-        let file = name(.recommendations), workOrders = name(.workOrders), peopleFile = name(.people)
+        // (Nothing below reads `self`: captured by the closure over every key, the whole builder was copied per key.)
+        let file = name(.recommendations), workOrders = name(.workOrders), peopleFile = name(.people), limit = maxListedIssues
         func warn(_ line: Int, _ message: @autoclosure () -> String) {
-            if issues.count < maxListedIssues { issues.append(DataIssue(file: file, line: line, message: message())) }
+            if issues.count < limit { issues.append(DataIssue(file: file, line: line, message: message())) }
         }
         // Names are few (sites and people): each is looked up once.
         var siteKnown = [Bool?](repeating: nil, count: aged.names.count)

@@ -2,69 +2,112 @@
 /// the block's smallest, in as many bits as the block's largest offset needs (frame of reference), the line as its
 /// distance from the key before. Sites, owners, values and dates vary little within a block of 8,192 keys, and lines
 /// rise by a few at a time: 509,000 aged keys at 5M work orders over 15 years take 5.2 MB instead of 10.2. Read back in
-/// order only (`forEach`).
+/// order only (`forEach`); packing and reading a key take a few nanoseconds (scalar code, no array per key: with them,
+/// packing and two reads cost ~0.4 s a night at that scale).
 struct PackedAgedKeys: Sendable {
-    /// The keys one after another, `rowBits` each.
+    /// The keys one after another, `Fields.bits` each (and a word to spare, so a field may be read as two words).
     private var words: [UInt64] = []
-    /// Per field (`Self.fields`): the smallest value, and the bits of each key's offset from it.
-    private var lows: [Int64] = []
-    private var widths: [UInt8] = []
-    private var firstLine: UInt32 = 0
+    private var lowest = Fields()
+    private var widths = Fields()
+    private var baseLine: UInt32 = 0
     let count: Int
 
-    /// line (from the key before), site, owner, who, days, value.
-    private static let fields = 6
+    /// A key's fields as packed: the line as its distance from the key before, then site, owner, who, days, value.
+    struct Fields: Sendable {
+        var line: Int64 = 0, site: Int64 = 0, owner: Int64 = 0, who: Int64 = 0, days: Int64 = 0, value: Int64 = 0
+
+        init() {}
+
+        @inline(__always)
+        init(_ key: AgedPending.StoredKey, after previousLine: UInt32) {
+            (line, site, owner, who) = (Int64(key.line) - Int64(previousLine), Int64(key.site), Int64(key.owner), Int64(key.who))
+            (days, value) = (Int64(key.days), Int64(key.value))
+        }
+
+        /// Applies `f` to each field of `self` and `other`.
+        @inline(__always)
+        func combined(_ other: Fields, _ f: (Int64, Int64) -> Int64) -> Fields {
+            var r = Fields()
+            (r.line, r.site, r.owner) = (f(line, other.line), f(site, other.site), f(owner, other.owner))
+            (r.who, r.days, r.value) = (f(who, other.who), f(days, other.days), f(value, other.value))
+            return r
+        }
+
+        var bits: Int { Int(line + site + owner + who + days + value) }
+    }
 
     init(_ keys: [AgedPending.StoredKey]) {
         count = keys.count
         guard let first = keys.first else { return }
-        firstLine = first.line
-        var previousLine = first.line
-        func values(_ key: AgedPending.StoredKey) -> [Int64] {
-            defer { previousLine = key.line }
-            return [Int64(key.line) - Int64(previousLine), Int64(key.site), Int64(key.owner), Int64(key.who),
-                    Int64(key.days), Int64(key.value)]
-        }
-        var (low, high) = ([Int64](repeating: .max, count: Self.fields), [Int64](repeating: .min, count: Self.fields))
+        var (low, high) = (Fields(first, after: first.line), Fields(first, after: first.line))
+        var previous = first.line
         for key in keys {
-            for (f, v) in values(key).enumerated() { (low[f], high[f]) = (min(low[f], v), max(high[f], v)) }
+            let fields = Fields(key, after: previous)
+            (low, high, previous) = (low.combined(fields, min), high.combined(fields, max), key.line)
         }
-        lows = low
-        widths = (0..<Self.fields).map { UInt8(64 - UInt64(high[$0] - low[$0]).leadingZeroBitCount) }
-        let rowBits = widths.reduce(0) { $0 + Int($1) }
-        words = [UInt64](repeating: 0, count: (count * rowBits + 63) / 64 + 1)
-        previousLine = first.line
-        var bit = 0
-        for key in keys {
-            for (f, v) in values(key).enumerated() {
-                let offset = UInt64(v - low[f]), width = Int(widths[f])
-                guard width > 0 else { continue }
-                words[bit >> 6] |= offset << UInt64(bit & 63)
-                if bit & 63 + width > 64 { words[bit >> 6 + 1] |= offset >> UInt64(64 - bit & 63) }
-                bit += width
+        lowest = low  // (the first key's distance is 0: its line is kept as `baseLine`)
+        widths = high.combined(low) { h, l in Int64(64 - UInt64(h - l).leadingZeroBitCount) }
+        words = [UInt64](repeating: 0, count: (count * widths.bits + 63) / 64 + 1)
+        baseLine = first.line
+        let (lowest, widths) = (lowest, widths)
+        words.withUnsafeMutableBufferPointer { words in
+            var bit = 0
+            @inline(__always) func put(_ value: Int64, _ low: Int64, _ width: Int64) {
+                guard width > 0 else { return }
+                let offset = UInt64(bitPattern: value - low), shift = bit & 63
+                words[bit >> 6] |= offset << UInt64(shift)
+                if shift + Int(width) > 64 { words[bit >> 6 + 1] |= offset >> UInt64(64 - shift) }
+                bit += Int(width)
             }
+            var previous = first.line
+            for key in keys {
+                let f = Fields(key, after: previous)
+                previous = key.line
+                put(f.line, lowest.line, widths.line); put(f.site, lowest.site, widths.site)
+                put(f.owner, lowest.owner, widths.owner); put(f.who, lowest.who, widths.who)
+                put(f.days, lowest.days, widths.days); put(f.value, lowest.value, widths.value)
+            }
+        }
+    }
+
+    /// Where a read of the keys is (`next(_:)`).
+    struct Cursor {
+        fileprivate var bit = 0
+        fileprivate var line: UInt32
+        fileprivate(set) var index = 0
+    }
+
+    var start: Cursor { Cursor(line: baseLine) }
+
+    /// The key at `cursor`, which moves past it; the keys come in the order they were packed, `count` of them. (A
+    /// cursor, not a `forEach` taking a closure: closures over closures made the callers' captures be copied per key.)
+    @inline(__always)
+    func next(_ cursor: inout Cursor) -> AgedPending.StoredKey {
+        precondition(cursor.index < count, "read past the keys")
+        return words.withUnsafeBufferPointer { words in
+            var bit = cursor.bit
+            @inline(__always) func take(_ low: Int64, _ width: Int64) -> Int64 {
+                guard width > 0 else { return low }
+                let shift = bit & 63
+                var offset = words[bit >> 6] >> UInt64(shift)
+                if shift + Int(width) > 64 { offset |= words[bit >> 6 + 1] << UInt64(64 - shift) }
+                if width < 64 { offset &= 1 << UInt64(width) - 1 }
+                bit += Int(width)
+                return low &+ Int64(bitPattern: offset)
+            }
+            let line = UInt32(Int64(cursor.line) + take(lowest.line, widths.line))
+            let site = take(lowest.site, widths.site), owner = take(lowest.owner, widths.owner)
+            let who = take(lowest.who, widths.who), days = take(lowest.days, widths.days)
+            let value = take(lowest.value, widths.value)
+            (cursor.bit, cursor.line, cursor.index) = (bit, line, cursor.index + 1)
+            return AgedPending.StoredKey(line: line, site: UInt32(site), owner: UInt32(owner), who: Int32(who),
+                                         days: Int16(days), value: Int32(value))
         }
     }
 
     /// Calls `body` with each key, in the order they were packed.
     func forEach(_ body: (AgedPending.StoredKey) throws -> Void) rethrows {
-        var bit = 0, line = firstLine
-        var field = [Int64](repeating: 0, count: Self.fields)
-        for _ in 0..<count {
-            for f in 0..<Self.fields {
-                let width = Int(widths[f])
-                var offset: UInt64 = 0
-                if width > 0 {
-                    offset = words[bit >> 6] >> UInt64(bit & 63)
-                    if bit & 63 + width > 64 { offset |= words[bit >> 6 + 1] << UInt64(64 - bit & 63) }
-                    if width < 64 { offset &= 1 << UInt64(width) - 1 }
-                    bit += width
-                }
-                field[f] = lows[f] + Int64(bitPattern: offset)
-            }
-            line = UInt32(Int64(line) + field[0])
-            try body(AgedPending.StoredKey(line: line, site: UInt32(field[1]), owner: UInt32(field[2]), who: Int32(field[3]),
-                                           days: Int16(field[4]), value: Int32(field[5])))
-        }
+        var cursor = start
+        while cursor.index < count { try body(next(&cursor)) }
     }
 }
