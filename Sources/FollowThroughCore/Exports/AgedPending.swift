@@ -194,12 +194,12 @@ public struct AgedPending: Sendable {
         guard later.count > 0 else { return }  // the parts of the work orders read none
         precondition(workOrderSlots.isEmpty && later.workOrderSlots.isEmpty, "parts join before their work orders are pinned")
         seal()  // these keys' last block, partly filled, comes before the later part's
-        var later = later
-        later.seal()
+        let laterOpen = later.open.isEmpty ? []
+            : [Block(keys: PackedAgedKeys(later.open), names: nil, workOrderBase: later.openWorkOrderBase)]
         let remapped = later.names.map { intern($0) }
         let base = Int32(workOrders.count)
         workOrders.append(contentsOf: later.workOrders)
-        for var block in later.blocks {
+        for var block in later.blocks + laterOpen {
             block.names = block.names.map { $0.map { remapped[Int($0)] } } ?? remapped
             block.workOrderBase += base
             blocks.append(block)

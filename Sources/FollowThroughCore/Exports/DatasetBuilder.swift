@@ -34,8 +34,8 @@ public struct DatasetBuilder: Sendable {
     /// share it and their `wantedTechnicians` join slot by slot). False: every work order's technician is recorded.
     var recordsOnlyNeededTechnicians = false
     /// The ids `workOrderTechnicians` holds once `recordsOnlyNeededTechnicians`, as a filter a cache level closer:
-    /// most work order rows are of no wanted work order, and their fruitless probes of the table (~7 slots at its
-    /// load, past the cache) cost more than the rest of taking the row in.
+    /// most work order rows are of no wanted work order, and their fruitless probes of the table (~50 slots at its
+    /// load of nine tenths, past the cache) would cost more than the rest of taking the row in.
     var wantedWorkOrders = IDFilter.empty
     var technicianNames: [String] = []
     var technicianIndex = ShortKeyTable()
@@ -63,7 +63,8 @@ public struct DatasetBuilder: Sendable {
         var firstLine: Int
     }
     /// Work orders named (with no `recommended_by`) by a settled recommendation whose status may have moved since the
-    /// last run: their technicians may be needed to tell the news.
+    /// last run (every settled one, when the last run recorded statuses): their technicians may be needed to tell the
+    /// news.
     var laterWorkOrders = ShortKeyTable()
     /// The `laterWorkOrders` of later parts of the recommendations, kept as they were read until
     /// `recordOnlyNeededTechnicians()` takes them in: merged into one table, the parts' and the merged one were held at

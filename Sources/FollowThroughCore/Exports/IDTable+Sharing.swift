@@ -70,7 +70,7 @@ extension IDTable {
     /// is the first part) is replaced. Not shared (or no longer): as `insertIfAbsent`.
     mutating func insertKeepingSmallest(_ key: UnsafeRawBufferPointer, _ value: UInt64) -> SharedInsertion {
         guard let sharing else { return insertIfAbsent(key, value).map { .held($0) } ?? .inserted }
-        if isLaterPart, sharing.abandoned.load(ordering: .relaxed) { return giveUp(sharing) }
+        if isLaterPart, sharing.abandoned.load(ordering: .relaxed) { return capacity == 0 ? .abandoned : giveUp(sharing) }
         // Each part keeps the ids that do not pack apart; the merge takes the later part's in.
         guard let (a, b) = Self.packAny(key) else { return wide.insertIfAbsent(key, value).map { .held($0) } ?? .inserted }
         if sharedRoom == 0 || sharing.abandoned.load(ordering: .relaxed) {

@@ -62,10 +62,11 @@ struct IDTable: Sendable {
     static let lowKeyMask: UInt64 = 1 << 56 - 1
     static let highKeyMask: UInt64 = 1 << 25 - 1
 
-    /// The share of the slots (in tenths) keys may fill before the table grows: 8 by default; 9 for a table of
-    /// every recommendation ever exported, where a tenth of the slots is ~2.5 MB at 5M work orders over 15 years. At
-    /// nine tenths a key found takes ~5.5 probes (3 at eight), a key not there ~50 (13); such tables are looked up
-    /// once a row at most, in slots of 16 bytes, four to a cache line.
+    /// The share of the slots (in tenths) keys may fill before the table grows: 8 by default; 9 for the tables that
+    /// grow with the history (every recommendation ever exported, where a tenth of the slots is ~2.5 MB at 5M work
+    /// orders over 15 years, and the wanted work orders). At nine tenths a key found takes ~5.5 probes (3 at eight), a
+    /// key not there ~50 (13); such tables are looked up once a row at most (the wanted work orders behind a filter),
+    /// in slots of 16 bytes, four to a cache line.
     private(set) var maxLoadTenths = 8
 
     init(expectedCount: Int = 0, maxLoadTenths: Int = 8) {

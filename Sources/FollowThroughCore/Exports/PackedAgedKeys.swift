@@ -2,8 +2,8 @@
 /// the block's smallest, in as many bits as the block's largest offset needs (frame of reference), the line as its
 /// distance from the key before. Sites, owners, values and dates vary little within a block of 8,192 keys, and lines
 /// rise by a few at a time: 509,000 aged keys at 5M work orders over 15 years take 5.2 MB instead of 10.2. Read back in
-/// order only (`forEach`); packing and reading a key take a few nanoseconds (scalar code, no array per key: with them,
-/// packing and two reads cost ~0.4 s a night at that scale).
+/// order only (`next(_:)` from `start`, or `forEach`); packing and reading a key take a few nanoseconds (scalar code,
+/// no array per key).
 struct PackedAgedKeys: Sendable {
     /// The keys one after another, `Fields.bits` each (and a word to spare, so a field may be read as two words).
     private var words: [UInt64] = []

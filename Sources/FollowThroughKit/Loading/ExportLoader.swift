@@ -235,8 +235,9 @@ public enum ExportLoader {
             guard from <= last else { continue }
             let sampled = bytes[from...last].lazy.filter { $0 == 0x0A }.count
             (spanned, lines) = (spanned + last + 1 - from, lines + sampled)
-            if offset == 0, let rows = rowEnds(bytes[0...last], delimiter: source.options.delimiter) {
-                rowsPerLine = min(1, max(0.2, Double(rows) / Double(sampled)))  // (an odd sample moves it less)
+            let counted = offset == 0 ? rowEnds(bytes[0...last], delimiter: source.options.delimiter) : (rows: 0, lines: 0)
+            if counted.rows > 0 {  // (kept between 0.2 and 1: an odd sample moves it less)
+                rowsPerLine = min(1, max(0.2, Double(counted.rows) / Double(counted.lines)))
             }
         }
         guard lines > 0 else { return 1 }
@@ -244,12 +245,14 @@ public enum ExportLoader {
         return rows + rows / 64 + 1
     }
 
-    /// The line ends outside quoted fields in `bytes`, read from a row's start as the parser reads them (a quote
-    /// opens a quoted field only at a field's start, elsewhere it is a character; in one, two quotes are one); nil when
-    /// the bytes end inside a quoted field.
-    static func rowEnds(_ bytes: ArraySlice<UInt8>, delimiter: UInt8) -> Int? {
-        var (quoted, afterQuote, fieldStart, rows) = (false, false, true, 0)
-        for byte in bytes {
+    /// In `bytes`, read from a row's start as the parser reads them (a BOM skipped; a quote opens a quoted field only
+    /// at a field's start, elsewhere it is a character; in one, two quotes are one): the row ends (line ends outside
+    /// quoted fields), and the line ends up to the last of them.
+    static func rowEnds(_ bytes: ArraySlice<UInt8>, delimiter: UInt8) -> (rows: Int, lines: Int) {
+        var (quoted, afterQuote, fieldStart, rows, lines, linesAtRowEnd) = (false, false, true, 0, 0, 0)
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.startIndex + 3 : bytes.startIndex
+        for byte in bytes[start...] {
+            if byte == 0x0A { lines += 1 }
             if quoted {
                 if byte == 0x22 { (quoted, afterQuote) = (false, true) }  // its end, or the first of two
                 continue
@@ -257,10 +260,10 @@ public enum ExportLoader {
             if afterQuote, byte == 0x22 { (quoted, afterQuote) = (true, false); continue }
             afterQuote = false
             if byte == 0x22, fieldStart { (quoted, fieldStart) = (true, false); continue }
-            if byte == 0x0A { rows += 1 }
+            if byte == 0x0A { (rows, linesAtRowEnd) = (rows + 1, lines) }
             fieldStart = byte == delimiter || byte == 0x0A || byte == 0x0D
         }
-        return quoted ? nil : rows
+        return (rows, linesAtRowEnd)
     }
 
     /// Calls `body` with successive chunks of the file's bytes `from..<to` (to its end when `to` is nil).

@@ -165,7 +165,7 @@ import Testing
         var seen: [String: UInt64] = [:]
         joined.forEach { id, value in seen[String(decoding: id, as: UTF8.self)] = value }
         #expect(seen == expected)
-        #expect(displacedLater > 0 || seed > 2)  // the later part ran ahead on some ids (most seeds)
+        _ = displacedLater  // (how many depends on the threads' timing: nothing to assert)
     }
 
     /// The room runs out while both threads insert (a table sized for a fifth of the rows): the sharing is given up,

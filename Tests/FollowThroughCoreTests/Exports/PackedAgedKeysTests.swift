@@ -36,6 +36,14 @@ import Testing
         #expect(same(roundTrip(keys), keys))
     }
 
+    /// Lines in any order (distances down as well as up: 33 bits wide), beside fields that never change (no bits).
+    @Test func linesInAnyOrderBesideConstantFields() {
+        let keys = [UInt32.max, 0, .max, 5, 7, .max - 1, 1].map {
+            Key(line: $0, site: 7, owner: 3, who: -1, days: 100, value: 0)
+        }
+        #expect(same(roundTrip(keys), keys))
+    }
+
     @Test func anEmptyBlockHoldsNothing() {
         #expect(roundTrip([]).isEmpty)
         #expect(PackedAgedKeys([]).count == 0)

@@ -175,6 +175,28 @@ import FollowThroughTestSupport
         #expect(night.dataset.pending.map(\.id) == plain.dataset.pending.map(\.id))
     }
 
+    /// A later part whose sharing of the table of ids was given up reads no further than the chunk it was in.
+    @Test func aLaterPartGivenUpStopsAtTheNextChunk() throws {
+        let rows = (0..<40_000).map { "R\($0),W1,A,,Fix \($0) and leave words enough to fill out a line,high,,open,2026-05-01,,,S1," }
+        let config = try write(["people.csv": Self.people, "work_orders.csv": Self.workOrders,
+                                "recommendations.csv": ([Self.recommendationsHeader] + rows).joined(separator: "\n") + "\n"])
+        var first = DatasetBuilder()
+        first.reserve(recommendations: 40_000)
+        var later = first.builderForLaterPart()
+        first.shareRecommendationIDs(with: &later)
+        var ingestor = ExportLoader.ingestor(.recommendations, config)
+        let whole = try ExportLoader.feed(&ingestor, config.exports[.recommendations]!, into: &later)
+        #expect(!later.isGivenUp && whole.count >= 3)  // the file is three chunks or more
+        (first, later) = (DatasetBuilder(), DatasetBuilder())
+        first.reserve(recommendations: 40_000)
+        later = first.builderForLaterPart()
+        first.shareRecommendationIDs(with: &later)
+        first.dropLaterPart()  // gives the sharing up: the later part's next row finds it so
+        ingestor = ExportLoader.ingestor(.recommendations, config)
+        let marks = try ExportLoader.feed(&ingestor, config.exports[.recommendations]!, into: &later)
+        #expect(later.isGivenUp && marks.count == 1)
+    }
+
     /// The loader keeps pending recommendations without their text; the plan made from them, filled in from the rows
     /// read again, is the plan made from a dataset holding them in full.
     @Test(arguments: 1...6)
@@ -298,10 +320,18 @@ import FollowThroughTestSupport
         #expect(estimate >= 500 && estimate <= 520)
     }
 
-    /// Row ends: a quote opens a quoted field only at a field's start; a sample ending inside one gives none.
+    /// Row ends: a quote opens a quoted field only at a field's start (after the delimiter given, or a BOM); the lines
+    /// are counted to the last row end, not into a quoted field the sample ends in.
     @Test func rowEndsAreCountedAsTheParserReadsQuotes() {
-        #expect(ExportLoader.rowEnds(Array("a,\"b\"\"\nc\",d\ne,f\"\n".utf8)[...], delimiter: UInt8(ascii: ",")) == 2)
-        #expect(ExportLoader.rowEnds(Array("a,\"b\nc\n".utf8)[...], delimiter: UInt8(ascii: ",")) == nil)
+        func rowEnds(_ text: String, _ delimiter: Character = ",") -> (Int, Int) {
+            let counted = ExportLoader.rowEnds(Array(text.utf8)[...], delimiter: delimiter.asciiValue!)
+            return (counted.rows, counted.lines)
+        }
+        #expect(rowEnds("a,\"b\"\"\nc\",d\ne,f\"\n") == (2, 3))
+        #expect(rowEnds("a,\"b\nc\n") == (0, 0))
+        #expect(rowEnds("a,\"x\ny\"\nb\n\"c\nd\n") == (2, 3))
+        #expect(rowEnds("\u{FEFF}\"h\nh\",x\r\na,b\r\n") == (2, 3))
+        #expect(rowEnds("a;\"b\nc\";d\ne,\"f\n", ";") == (2, 3))  // after a comma, a quote is a character here
     }
 }
 
