@@ -81,8 +81,6 @@ public struct DatasetBuilder: Sendable {
     var moved: [MovedRow] = []
     /// True once `applyWorkDone()` has run.
     var workDoneApplied = false
-    /// The recommendations `reserve(recommendations:)` made room for.
-    public private(set) var reservedRecommendations = 0
     /// Recommendations in tonight's exports (accepted rows), counted before last run's statuses join them.
     var tonightCount = 0
     /// False: pending recommendations are kept as `PendingRecommendation`s only (no text), for a reader that can read
@@ -121,7 +119,6 @@ public struct DatasetBuilder: Sendable {
 
     /// Makes room for about this many rows, so tables and lists do not grow while reading (a wrong guess costs a resize).
     public mutating func reserve(recommendations: Int) {
-        reservedRecommendations = recommendations
         recommendationLines.reserveCapacity(recommendations)
     }
 
