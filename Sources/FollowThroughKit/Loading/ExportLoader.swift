@@ -132,7 +132,7 @@ public enum ExportLoader {
             try ingest(kind, config, into: &builder)
             return nil
         }
-        let (split, size, version) = (measured.offset, measured.fileSize, measured.version)
+        let (split, version) = (measured.offset, measured.version)
         var laterBuilder = builder.builderForLaterPart()
         if kind == .recommendations {  // one table of ids for both, sized for the whole file (not a second one beside it)
             builder.shareRecommendationIDs(with: &laterBuilder)
@@ -192,7 +192,7 @@ public enum ExportLoader {
     /// latest rows (the visits to come) cost more to take in. At 1M work orders the two parts finish within ~20 ms.
     static let firstPartShare = 0.52
 
-    /// The offset just after the first LF at or after `share` of a file larger than `above`, and the file's size; nil
+    /// The offset just after the first LF at or after `share` of a file larger than `above`, and its version; nil
     /// for smaller files, or when no LF follows that point closely (one long record, or lone-CR line ends).
     static func splitPoint(_ source: ExportSource, above: Int, share: Double) -> Split? {
         let fd = open(source.path, O_RDONLY)
@@ -203,14 +203,13 @@ public enum ExportLoader {
         var window = [UInt8](repeating: 0, count: 1 << 16)
         let n = window.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(middle)) }
         guard n > 0, let lf = window[0..<n].firstIndex(of: 0x0A), middle + lf + 1 < size else { return nil }
-        return Split(offset: middle + lf + 1, fileSize: size, version: version)
+        return Split(offset: middle + lf + 1, version: version)
     }
 
     /// Where a file read in two parts is split, and the version of the file that was measured (each part and the
     /// count of line ends before the split check that they read that one).
     struct Split: Sendable {
         let offset: Int
-        let fileSize: Int
         let version: FileVersion
     }
 
