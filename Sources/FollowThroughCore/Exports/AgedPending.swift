@@ -1,40 +1,24 @@
 /// The open or quoted recommendations too old to list (`AgeLimit`): the rules only count them, per site visited and
-/// per stale-lead digest, so each is kept as a 20-byte key with its names interned, not as a `PendingRecommendation`
+/// per stale-lead digest, so each is kept as a small key with its names interned, not as a `PendingRecommendation`
 /// (~120 bytes plus a rule key). Years of history add such recommendations by the hundred thousand; this keeps them
 /// from setting the run's memory: keys are kept in blocks of a fixed size (no array grown by doubling, up to half of
 /// it unused), each packed to ~10 bytes a key once full (`PackedAgedKeys`), and the keys of a later part of the file
 /// join by their blocks, never copied (a block read by the later part carries the map from its name numbers to these).
 public struct AgedPending: Sendable {
-    /// One recommendation, as stored in 20 bytes: its names as numbers of the block's part.
+    /// One recommendation, as stored: its names as numbers of the block's part. (Held so only while its block is
+    /// filled: full blocks are packed, `PackedAgedKeys`, whatever each field's range.)
     struct StoredKey: Sendable {
         var line: UInt32
         var site: UInt32
-        /// In cents, 0 when blank; `Int32.min` when it does not fit (then in `largeValues`).
-        var value: Int32
-        /// The owner's name number (24 bits) | the low byte of `days` << 24.
-        private var ownerAndDays: UInt32
-        /// `who` (24 bits, two's complement) | the high byte of `days` << 24.
-        private var whoAndDays: UInt32
-
-        /// `who`: a name number when `recommended_by` is given; `-2 - n` for the block's work order `n` (the
-        /// technician then is the default, checked against people.csv) when blank; -1 when both are blank.
-        /// `days`: `lastActivityAt` (stale or not) in days since 2000-01-01; `Int16.min` when out of range (then
-        /// in `farDates`).
-        init(line: UInt32, site: UInt32, owner: UInt32, who: Int32, days: Int16, value: Int32) {
-            precondition(owner < 1 << 24 && (-(1 << 23)..<(1 << 23)).contains(who), "too many names to pack")
-            (self.line, self.site, self.value) = (line, site, value)
-            let days = UInt32(UInt16(bitPattern: days))
-            ownerAndDays = owner | (days & 0xFF) << 24
-            whoAndDays = UInt32(bitPattern: who) & 0xFF_FFFF | (days >> 8) << 24
-        }
-
-        var owner: UInt32 { ownerAndDays & 0xFF_FFFF }
-        var who: Int32 { Int32(bitPattern: whoAndDays << 8) >> 8 }
-        var days: Int16 { Int16(bitPattern: UInt16(ownerAndDays >> 24) | UInt16(whoAndDays >> 24) << 8) }
+        var owner: UInt32
+        /// A name number when `recommended_by` is given; `-2 - n` for the block's work order `n` (the technician then
+        /// is the default, checked against people.csv) when blank; -1 when both are blank.
+        var who: Int32
+        /// `lastActivityAt.date.daysSinceEpoch`: stale or not.
+        var lastActivity: Int32
+        /// In cents, 0 when blank.
+        var value: Int64
     }
-
-    /// 2000-01-01, the day `StoredKey.days` counts from.
-    static let daysBase: Int32 = 10_957
 
     /// One recommendation, as the rules and checks read it (names as numbers of this whole value).
     struct Key: Sendable {
@@ -74,10 +58,6 @@ public struct AgedPending: Sendable {
     /// table keeps as a `String`, then in `unpinned`).
     private var workOrderSlots: [Int32] = []
     private var unpinned: [Int32: String] = [:]
-    /// Values of more than `Int32.max` cents, by line.
-    private var largeValues: [UInt32: Int64] = [:]
-    /// Last activity dates more than 89 years from 2000 (`StoredKey.days`), by line.
-    private var farDates: [UInt32: Int32] = [:]
     /// Lines left out (a later part's rows whose id the earlier part had).
     private var dropped: Set<UInt32> = []
     /// Lines of open or quoted recommendations a completed work order did (a bit each; set at build).
@@ -106,14 +86,8 @@ public struct AgedPending: Sendable {
             who = -2 - (Int32(workOrders.count) - openWorkOrderBase)
             workOrders.append(r.workOrderID)
         }
-        let cents = r.estimatedValueCents ?? 0
-        var value = Int32.min
-        if let small = Int32(exactly: cents), small != .min { value = small } else { largeValues[line] = cents }
-        let lastActivity = r.lastActivityAt.date.daysSinceEpoch
-        var days = Int16.min
-        if let near = Int16(exactly: Int64(lastActivity) - Int64(Self.daysBase)), near != .min { days = near } else { farDates[line] = lastActivity }
-        open.append(StoredKey(
-            line: line, site: intern(r.siteID), owner: intern(r.salesOwner), who: who, days: days, value: value))
+        open.append(StoredKey(line: line, site: intern(r.siteID), owner: intern(r.salesOwner), who: who,
+                              lastActivity: r.lastActivityAt.date.daysSinceEpoch, value: r.estimatedValueCents ?? 0))
         count += 1
     }
 
@@ -137,8 +111,7 @@ public struct AgedPending: Sendable {
     private func key(_ stored: StoredKey, names map: [UInt32]?, workOrderBase: Int32) -> Key {
         var key = Key(line: Int(stored.line), site: map?[Int(stored.site)] ?? stored.site,
                       owner: map?[Int(stored.owner)] ?? stored.owner, recommendedBy: -1, workOrder: -1,
-                      lastActivity: stored.days == .min ? farDates[stored.line]! : Self.daysBase + Int32(stored.days),
-                      value: stored.value == .min ? largeValues[stored.line] ?? 0 : Int64(stored.value))
+                      lastActivity: stored.lastActivity, value: stored.value)
         if stored.who >= 0 {
             key.recommendedBy = Int32(bitPattern: map?[Int(stored.who)] ?? UInt32(stored.who))
         } else if stored.who <= -2 {
@@ -206,8 +179,6 @@ public struct AgedPending: Sendable {
         }
         open = []  // (its room let go: the later part's keys are the file's last)
         openWorkOrderBase = Int32(workOrders.count)
-        largeValues.merge(later.largeValues) { mine, _ in mine }
-        farDates.merge(later.farDates) { mine, _ in mine }
         self.dropped.formUnion(later.dropped)
         let droppedHere = later.count(onLines: dropped)
         self.dropped.formUnion(dropped.lazy.map { UInt32($0) })

@@ -12,16 +12,17 @@ struct PackedAgedKeys: Sendable {
     private var baseLine: UInt32 = 0
     let count: Int
 
-    /// A key's fields as packed: the line as its distance from the key before, then site, owner, who, days, value.
+    /// A key's fields as packed: the line as its distance from the key before, then site, owner, who, last activity,
+    /// value. (Offsets are taken modulo 2^64: a field spanning all of `Int64` takes 64 bits.)
     struct Fields: Sendable {
-        var line: Int64 = 0, site: Int64 = 0, owner: Int64 = 0, who: Int64 = 0, days: Int64 = 0, value: Int64 = 0
+        var line: Int64 = 0, site: Int64 = 0, owner: Int64 = 0, who: Int64 = 0, lastActivity: Int64 = 0, value: Int64 = 0
 
         init() {}
 
         @inline(__always)
         init(_ key: AgedPending.StoredKey, after previousLine: UInt32) {
             (line, site, owner, who) = (Int64(key.line) - Int64(previousLine), Int64(key.site), Int64(key.owner), Int64(key.who))
-            (days, value) = (Int64(key.days), Int64(key.value))
+            (lastActivity, value) = (Int64(key.lastActivity), key.value)
         }
 
         /// Applies `f` to each field of `self` and `other`.
@@ -29,11 +30,11 @@ struct PackedAgedKeys: Sendable {
         func combined(_ other: Fields, _ f: (Int64, Int64) -> Int64) -> Fields {
             var r = Fields()
             (r.line, r.site, r.owner) = (f(line, other.line), f(site, other.site), f(owner, other.owner))
-            (r.who, r.days, r.value) = (f(who, other.who), f(days, other.days), f(value, other.value))
+            (r.who, r.lastActivity, r.value) = (f(who, other.who), f(lastActivity, other.lastActivity), f(value, other.value))
             return r
         }
 
-        var bits: Int { Int(line + site + owner + who + days + value) }
+        var bits: Int { Int(line + site + owner + who + lastActivity + value) }
     }
 
     init(_ keys: [AgedPending.StoredKey]) {
@@ -46,7 +47,7 @@ struct PackedAgedKeys: Sendable {
             (low, high, previous) = (low.combined(fields, min), high.combined(fields, max), key.line)
         }
         lowest = low  // (the first key's distance is 0: its line is kept as `baseLine`)
-        widths = high.combined(low) { h, l in Int64(64 - UInt64(h - l).leadingZeroBitCount) }
+        widths = high.combined(low) { h, l in Int64(64 - UInt64(bitPattern: h &- l).leadingZeroBitCount) }
         words = [UInt64](repeating: 0, count: (count * widths.bits + 63) / 64 + 1)
         baseLine = first.line
         let (lowest, widths) = (lowest, widths)
@@ -54,7 +55,7 @@ struct PackedAgedKeys: Sendable {
             var bit = 0
             @inline(__always) func put(_ value: Int64, _ low: Int64, _ width: Int64) {
                 guard width > 0 else { return }
-                let offset = UInt64(bitPattern: value - low), shift = bit & 63
+                let offset = UInt64(bitPattern: value &- low), shift = bit & 63
                 words[bit >> 6] |= offset << UInt64(shift)
                 if shift + Int(width) > 64 { words[bit >> 6 + 1] |= offset >> UInt64(64 - shift) }
                 bit += Int(width)
@@ -65,7 +66,7 @@ struct PackedAgedKeys: Sendable {
                 previous = key.line
                 put(f.line, lowest.line, widths.line); put(f.site, lowest.site, widths.site)
                 put(f.owner, lowest.owner, widths.owner); put(f.who, lowest.who, widths.who)
-                put(f.days, lowest.days, widths.days); put(f.value, lowest.value, widths.value)
+                put(f.lastActivity, lowest.lastActivity, widths.lastActivity); put(f.value, lowest.value, widths.value)
             }
         }
     }
@@ -97,11 +98,11 @@ struct PackedAgedKeys: Sendable {
             }
             let line = UInt32(Int64(cursor.line) + take(lowest.line, widths.line))
             let site = take(lowest.site, widths.site), owner = take(lowest.owner, widths.owner)
-            let who = take(lowest.who, widths.who), days = take(lowest.days, widths.days)
+            let who = take(lowest.who, widths.who), lastActivity = take(lowest.lastActivity, widths.lastActivity)
             let value = take(lowest.value, widths.value)
             (cursor.bit, cursor.line, cursor.index) = (bit, line, cursor.index + 1)
             return AgedPending.StoredKey(line: line, site: UInt32(site), owner: UInt32(owner), who: Int32(who),
-                                         days: Int16(days), value: Int32(value))
+                                         lastActivity: Int32(lastActivity), value: value)
         }
     }
 

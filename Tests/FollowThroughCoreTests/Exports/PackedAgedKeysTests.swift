@@ -14,12 +14,12 @@ import Testing
 
     func same(_ a: [Key], _ b: [Key]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy {
-            ($0.line, $0.site, $0.owner, $0.who, $0.days, $0.value) == ($1.line, $1.site, $1.owner, $1.who, $1.days, $1.value)
+            ($0.line, $0.site, $0.owner, $0.who, $0.lastActivity, $0.value) == ($1.line, $1.site, $1.owner, $1.who, $1.lastActivity, $1.value)
         }
     }
 
-    /// Narrow spreads (a few bits a field) and the widest each field allows: lines from 0 to the last `UInt32`, the
-    /// sentinels (`Int32.min` cents, `Int16.min` days), names at the 23-bit limit, work order numbers.
+    /// Narrow spreads (a few bits a field) and the widest each field allows: lines from 0 to the last `UInt32`, values
+    /// and dates from their type's least to its greatest (64 and 32 bits wide), names and work order numbers.
     @Test(arguments: [1, 2, 3, 4])
     func keysComeBackAsTheyWentIn(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
@@ -28,10 +28,10 @@ import Testing
             let wide = seed >= 3
             line = wide && i == 8191 ? .max : line + 1 + UInt32(rng.next() % (wide ? 100_000 : 7))
             return Key(line: line, site: wide && i == 5 ? .max : UInt32(rng.next() % 25_000),
-                       owner: wide && i == 6 ? (1 << 23) - 1 : UInt32(rng.next() % 90),
-                       who: wide ? [-(1 << 23), -2 - Int32(i), -1, (1 << 23) - 1][i % 4] : Int32(rng.next() % 250),
-                       days: wide ? [Int16.min, .max, 0, Int16(truncatingIfNeeded: rng.next())][i % 4] : Int16(rng.next() % 3000),
-                       value: wide ? [Int32.min, .max, 0, Int32(truncatingIfNeeded: rng.next())][i % 4] : Int32(rng.next() % 5_000_000))
+                       owner: wide && i == 6 ? .max : UInt32(rng.next() % 90),
+                       who: wide ? [.min, -2 - Int32(i), -1, .max][i % 4] : Int32(rng.next() % 250),
+                       lastActivity: wide ? [.min, .max, 0, Int32(truncatingIfNeeded: rng.next())][i % 4] : Int32(rng.next() % 3000),
+                       value: wide ? [.min, .max, 0, Int64(bitPattern: rng.next())][i % 4] : Int64(rng.next() % 5_000_000))
         }
         #expect(same(roundTrip(keys), keys))
     }
@@ -39,7 +39,7 @@ import Testing
     /// Lines in any order (distances down as well as up: 33 bits wide), beside fields that never change (no bits).
     @Test func linesInAnyOrderBesideConstantFields() {
         let keys = [UInt32.max, 0, .max, 5, 7, .max - 1, 1].map {
-            Key(line: $0, site: 7, owner: 3, who: -1, days: 100, value: 0)
+            Key(line: $0, site: 7, owner: 3, who: -1, lastActivity: 100, value: 0)
         }
         #expect(same(roundTrip(keys), keys))
     }
