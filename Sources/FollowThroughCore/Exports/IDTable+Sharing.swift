@@ -85,8 +85,7 @@ extension IDTable {
                 return insertKeepingSmallest(key, value)
             }
         }
-        precondition(value <= Self.maxValue, "a value of more than 40 bits")
-        let low = a | value << 56, high = b | (value >> 8) << 25
+        let (low, high) = Self.slotWords(a, b, value)
         let words = storage.base
         var i = slot(a, b)
         // A slot's words as last read: the high one first (see `ft_load_word`), the low one when needed (nil: not yet).

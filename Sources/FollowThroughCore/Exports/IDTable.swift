@@ -174,12 +174,18 @@ struct IDTable: Sendable {
 
     @inline(__always)
     private mutating func store(_ i: Int, _ a: UInt64, _ b: UInt64, _ value: UInt64) {
-        precondition(value <= Self.maxValue, "a value of more than 40 bits")
         let words = writableWords()
-        words[2 * i] = a | value << 56
-        words[2 * i + 1] = b | (value >> 8) << 25
+        (words[2 * i], words[2 * i + 1]) = Self.slotWords(a, b, value)
     }
 
+    /// A slot's two words: a packed key (`packAny`) and its value.
+    @inline(__always)
+    static func slotWords(_ a: UInt64, _ b: UInt64, _ value: UInt64) -> (low: UInt64, high: UInt64) {
+        precondition(value <= maxValue, "a value of more than 40 bits")
+        return (a | value << 56, b | (value >> 8) << 25)
+    }
+
+    /// The value in a slot's two words (`slotWords` undone).
     @inline(__always)
     static func value(_ low: UInt64, _ high: UInt64) -> UInt64 { low >> 56 | (high >> 25) << 8 }
 
