@@ -8,7 +8,7 @@ extension DatasetBuilder {
         later.keepsPendingInFull = keepsPendingInFull
         if recordsOnlyNeededTechnicians {  // the same wanted work orders in the same slots (shared), none seen yet
             later.workOrderTechnicians = workOrderTechnicians
-            later.wantedTechnicians = [UInt32](repeating: 0, count: workOrderTechnicians.slotCount)
+            later.isLaterPartOfWorkOrders = true
             later.recordsOnlyNeededTechnicians = true
             later.wantedWorkOrders = wantedWorkOrders
             // The recommendations, read: shared (neither part adds to them), each part marking those done in its own marks.
@@ -33,10 +33,17 @@ extension DatasetBuilder {
     public var isGivenUp: Bool { recommendationLines.wasGivenUp }
 
     /// The later part will not be merged (the file is read on from its start on this thread): its recommendation ids
-    /// leave the table this builder shared with it.
+    /// leave the table this builder shared with it, and the technicians it wrote, the table of wanted work orders.
+    /// Call once the later part is read (or stopped) and let go.
     public mutating func dropLaterPart() {
         recommendationLines.abandonSharing()
         displacedRows = []
+        if recordsOnlyNeededTechnicians { takeLaterPartTechnicians { _ in 0 } }
+    }
+
+    /// Replaces each value the later part wrote in `workOrderTechnicians` (tagged) by `transform` of it, untagged.
+    private mutating func takeLaterPartTechnicians(_ transform: (UInt64) -> UInt64) {
+        workOrderTechnicians.updatePackedValues { $0 & Self.laterPartTag == 0 ? nil : transform($0 & ~Self.laterPartTag) }
     }
 
     /// Takes in `later`, which read the rows of a file that come after every row this builder read of it. Ids already
@@ -145,15 +152,15 @@ extension DatasetBuilder {
             return (value >> 24) << 24 | UInt64((tech < 0 ? -1 : technicians[tech]) + 1)
         }
         if recordsOnlyNeededTechnicians {
-            // Only wanted work orders, in the same slots of the one table: one pass, no hashing (0: not seen in that part).
+            // Only wanted work orders, in the one table both parts wrote: the later part's values take this part's
+            // technician numbers. (It lets go of the table first: the slots are then this part's alone, not copied.)
             precondition(workOrderTechnicians.hasSameSlots(as: later.workOrderTechnicians), "the parts share the wanted work orders")
-            for slot in wantedTechnicians.indices where wantedTechnicians[slot] == 0 && later.wantedTechnicians[slot] != 0 {
-                wantedTechnicians[slot] = UInt32(remapped(UInt64(later.wantedTechnicians[slot])))
-            }
+            later.workOrderTechnicians = IDTable()
+            takeLaterPartTechnicians(remapped)
             for (id, value) in later.wantedWideTechnicians where wantedWideTechnicians[id] == nil {
                 wantedWideTechnicians[id] = UInt32(remapped(UInt64(value)))
             }
-            (later.workOrderTechnicians, later.wantedTechnicians, later.wantedWideTechnicians) = (IDTable(), [], [:])
+            later.wantedWideTechnicians = [:]
         } else {
             // Every work order was recorded (work orders read before the recommendations: small inputs, tests).
             workOrderTechnicians.reserveCapacity(workOrderTechnicians.count + later.workOrderTechnicians.count)

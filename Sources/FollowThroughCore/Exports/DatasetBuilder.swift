@@ -19,19 +19,22 @@ public struct DatasetBuilder: Sendable {
     var nextVisitBySite = ShortKeyTable()
     var laterVisits: [WorkOrder] = []
     /// Work orders whose technician is the `recommended_by` default of a kept recommendation: `seenTechnician` of the
-    /// first row with the id; 0 while not seen. Once `recordsOnlyNeededTechnicians`, rows note theirs in
-    /// `wantedTechnicians`, and `build()` writes them in.
+    /// first row with the id; 0 while not seen. Once `recordsOnlyNeededTechnicians`, its keys are fixed and rows write
+    /// their work order's value in place (`IDTable.setValueInPlace`): the parts of the work orders share the one table,
+    /// the later part's values tagged (`laterPartTag`) until `merge(later:)` takes them in. (Per-part arrays of values
+    /// beside the table were ~3.7 MB on a later night at 5M work orders over 15 years.)
     var workOrderTechnicians = IDTable()
-    /// Once `recordsOnlyNeededTechnicians`: per slot of `workOrderTechnicians`, the value (`seenTechnician`) of the
-    /// first row this builder read of that work order; 0 while not seen. Kept beside the table, not in it, so that the
-    /// parts of the work orders share its keys as they are (each part's copy with its values zeroed was ~8 MB on a
-    /// later night at 5M work orders over 15 years); `build()` writes them in.
-    var wantedTechnicians: [UInt32] = []
-    /// As `wantedTechnicians`, for the wanted work orders the table keeps by id (`IDTable.isWide(_:)`).
+    /// True for the builder of a later part of the work orders (`builderForLaterPart()`): the values it writes into
+    /// `workOrderTechnicians` are tagged, and give way to the first part's.
+    var isLaterPartOfWorkOrders = false
+    /// Marks a value of `workOrderTechnicians` written by the later part (its technician numbers are its own).
+    static let laterPartTag: UInt64 = 1 << 39
+    /// Once `recordsOnlyNeededTechnicians`: for the wanted work orders the table keeps by id (`IDTable.isWide(_:)`),
+    /// the value of the first row this builder read of each; `build()` writes them in.
     var wantedWideTechnicians: [String: UInt32] = [:]
     /// True once the recommendations were read (`recordOnlyNeededTechnicians()`): `workOrderTechnicians` then holds
-    /// exactly the work orders wanted and is only read until `build()` (its slots never move, so the parts of a file
-    /// share it and their `wantedTechnicians` join slot by slot). False: every work order's technician is recorded.
+    /// exactly the work orders wanted, whose keys never change until `build()` (so the parts of a file share its
+    /// slots, each writing values in place). False: every work order's technician is recorded.
     var recordsOnlyNeededTechnicians = false
     /// The ids `workOrderTechnicians` holds once `recordsOnlyNeededTechnicians`, as a filter a cache level closer:
     /// most work order rows are of no wanted work order, and their fruitless probes of the table (~50 slots at its
@@ -141,7 +144,6 @@ public struct DatasetBuilder: Sendable {
             wanted.updateValues { id, _ in seen[id] ?? 0 }
         }
         workOrderTechnicians = wanted
-        wantedTechnicians = [UInt32](repeating: 0, count: wanted.slotCount)
         wantedWorkOrders = IDFilter(expectedCount: wanted.count)
         wanted.forEach { id, _ in wantedWorkOrders.insert(id) }
         dataset.aged.pinWorkOrders(in: workOrderTechnicians)
@@ -236,8 +238,12 @@ public struct DatasetBuilder: Sendable {
         if recordsOnlyNeededTechnicians {
             // Not wanted (never in the filter, or not in the table), or seen before.
             guard wantedWorkOrders.mayContain(id) else { return }
-            if let slot = workOrderTechnicians.slot(of: id) {
-                if wantedTechnicians[slot] == 0 { wantedTechnicians[slot] = UInt32(seenTechnician(technician)) }
+            if let slot = workOrderTechnicians.sharedSlot(of: id) {
+                // The first row wins: the later part sets only a value not set yet, the first part also one of the later part's.
+                let table = workOrderTechnicians, tag = isLaterPartOfWorkOrders ? Self.laterPartTag : 0
+                table.setValueInPlace(atSlot: slot, unless: { $0 != 0 && (tag != 0 || $0 & Self.laterPartTag == 0) }) {
+                    seenTechnician(technician) | tag
+                }
             } else if workOrderTechnicians.isWide(id), workOrderTechnicians[id] != nil {
                 let key = String(decoding: id, as: UTF8.self)
                 if wantedWideTechnicians[key] == nil { wantedWideTechnicians[key] = UInt32(seenTechnician(technician)) }
@@ -247,12 +253,9 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
-    /// Writes `wantedTechnicians` into `workOrderTechnicians` (where it holds none yet: rows read before the
+    /// Writes `wantedWideTechnicians` into `workOrderTechnicians` (where it holds none yet: rows read before the
     /// recommendations came first).
     mutating func writeWantedTechnicians() {
-        for (slot, value) in wantedTechnicians.enumerated() where value != 0 {
-            workOrderTechnicians.updateValue(atSlot: slot) { $0 == 0 ? UInt64(value) : $0 }
-        }
         for (id, value) in wantedWideTechnicians {
             var id = id
             id.withUTF8 { id in
@@ -260,7 +263,7 @@ public struct DatasetBuilder: Sendable {
                 if workOrderTechnicians[key] == 0 { workOrderTechnicians.updateExisting(key, to: UInt64(value)) }
             }
         }
-        (wantedTechnicians, wantedWideTechnicians) = ([], [:])
+        wantedWideTechnicians = [:]
     }
 
     /// A value of `workOrderTechnicians`: seen (never 0), and the technician (`technicianNames` position + 1, 0: none).

@@ -1,0 +1,47 @@
+import CAtomicPair
+
+/// Values written in place by the parts of one file read on two threads (the work orders' technicians, written into
+/// the table of wanted work orders while both parts read): the keys stay as they are, and each part sets the values of
+/// the keys it meets, in the one set of slots every copy of the table shares. Not copy-on-write: a copy of the table
+/// made while the parts read sees their values.
+extension IDTable {
+    /// The slot of `key`, read as another thread may be swapping values in (`setValueInPlace`); nil when absent or
+    /// kept among the wide ids. (Keys are not added meanwhile: a slot's key bits never change.)
+    @inline(__always)
+    func sharedSlot(of key: UnsafeRawBufferPointer) -> Int? {
+        guard capacity > 0, let (a, b) = Self.packAny(key) else { return nil }
+        let words = storage.base
+        var i = slot(a, b)
+        while true {
+            let high = ft_load_word(words + 2 * i + 1) & Self.highKeyMask
+            if high == 0 { return nil }
+            if high == b, ft_load_word(words + 2 * i) & Self.lowKeyMask == a { return i }
+            i = i + 1 == capacity ? 0 : i + 1
+        }
+    }
+
+    /// Sets the value in slot `i` (which holds a key) to `makeValue()`, unless `keeps` is true of the value it holds:
+    /// one atomic swap of the slot, in place, decided on the value read whole (`makeValue` is called at most once).
+    @inline(__always)
+    func setValueInPlace(atSlot i: Int, unless keeps: (UInt64) -> Bool, to makeValue: () -> UInt64) {
+        let slot = storage.base + 2 * i
+        // Read one word at a time, the two may be halves of two values: the swap then fails and reads it whole.
+        let high = ft_load_word(slot + 1)
+        var held = (ft_load_word(slot), high)
+        var new: (low: UInt64, high: UInt64)?
+        while !keeps(Self.value(held.0, held.1)) {
+            if new == nil { new = Self.slotWords(held.0 & Self.lowKeyMask, high & Self.highKeyMask, makeValue()) }
+            if Self.swap(slot, &held, new!.low, new!.high) { return }
+        }
+    }
+
+    /// Replaces each value of a packed key that `transform` gives a new one for (nil: kept as it is), in place once
+    /// the table is this copy's alone.
+    mutating func updatePackedValues(_ transform: (UInt64) -> UInt64?) {
+        for i in 0..<capacity {
+            let low = storage.base[2 * i], high = storage.base[2 * i + 1]
+            guard high & Self.highKeyMask != 0, let new = transform(Self.value(low, high)) else { continue }
+            updateValue(atSlot: i) { _ in new }
+        }
+    }
+}
