@@ -1,7 +1,7 @@
 #ifndef FOLLOWTHROUGH_CATOMICPAIR_H
 #define FOLLOWTHROUGH_CATOMICPAIR_H
-// Two 64-bit words swapped as one (a slot of `IDTable` while two threads insert into it), which Swift's standard
-// library has no portable spelling for. `slot` must be 16-byte aligned.
+// Two 64-bit words swapped as one (a slot of `IDTable` while two threads insert into it or write its values), which
+// Swift's standard library has no portable spelling for. `slot` must be 16-byte aligned.
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,7 +29,14 @@ static inline bool ft_swap_pair(uint64_t *slot, uint64_t *expected, uint64_t low
 
 // One word of a slot another thread may be swapping. Read a slot's high word first, then its low word: a slot is
 // written by `ft_swap_pair` only, so a high word seen filled comes with its low word, and its key bits never change
-// once written. (Its value may be replaced meanwhile, by the first part only: two words read one by one may then
-// hold halves of two values; whoever depends on the value swaps on what it read, which fails if it changed.)
+// once written. (Its value may be replaced meanwhile: two words read one by one may then hold halves of two values.
+// Whoever depends on the value reads it whole, `ft_load_pair`, or swaps on what it read, which fails if it changed.)
 static inline uint64_t ft_load_word(const uint64_t *word) { return __atomic_load_n(word, __ATOMIC_ACQUIRE); }
+
+// Both words of a slot as one, into `out`: a swap of the slot for itself (it writes back only what it found).
+static inline void ft_load_pair(uint64_t *slot, uint64_t *out) {
+    out[0] = ft_load_word(slot);
+    out[1] = ft_load_word(slot + 1);
+    ft_swap_pair(slot, out, out[0], out[1]);
+}
 #endif

@@ -41,8 +41,11 @@ extension DatasetBuilder {
         if recordsOnlyNeededTechnicians { takeLaterPartTechnicians { _ in 0 } }
     }
 
-    /// Replaces each value the later part wrote in `workOrderTechnicians` (tagged) by `transform` of it, untagged.
+    /// Replaces each value the later part wrote in `workOrderTechnicians` (tagged) by `transform` of it, untagged. The
+    /// later part has let go of the table: it no longer writes, and the rewrite copies no slot.
     private mutating func takeLaterPartTechnicians(_ transform: (UInt64) -> UInt64) {
+        guard workOrderTechnicians.slotCount > 0 else { return }  // none wanted (its empty storage is everyone's)
+        precondition(isKnownUniquelyReferenced(&workOrderTechnicians.storage), "the later part still holds the wanted work orders")
         workOrderTechnicians.updatePackedValues { $0 & Self.laterPartTag == 0 ? nil : transform($0 & ~Self.laterPartTag) }
     }
 

@@ -236,12 +236,13 @@ public struct DatasetBuilder: Sendable {
     @inline(__always)
     mutating func remember(_ id: UnsafeRawBufferPointer, line: Int, technician: UnsafeRawBufferPointer) {
         if recordsOnlyNeededTechnicians {
-            // Not wanted (never in the filter, or not in the table), or seen before.
+            // Not wanted (never in the filter, or not in the table).
             guard wantedWorkOrders.mayContain(id) else { return }
             if let slot = workOrderTechnicians.sharedSlot(of: id) {
                 // The first row wins: the later part sets only a value not set yet, the first part also one of the later part's.
-                let table = workOrderTechnicians, tag = isLaterPartOfWorkOrders ? Self.laterPartTag : 0
-                table.setValueInPlace(atSlot: slot, unless: { $0 != 0 && (tag != 0 || $0 & Self.laterPartTag == 0) }) {
+                let tag = isLaterPartOfWorkOrders ? Self.laterPartTag : 0
+                IDTable.setValueInPlace(workOrderTechnicians.sharedWords, atSlot: slot,
+                                        unless: { $0 != 0 && (tag != 0 || $0 & Self.laterPartTag == 0) }) {
                     seenTechnician(technician) | tag
                 }
             } else if workOrderTechnicians.isWide(id), workOrderTechnicians[id] != nil {
@@ -255,7 +256,7 @@ public struct DatasetBuilder: Sendable {
 
     /// Writes `wantedWideTechnicians` into `workOrderTechnicians` (where it holds none yet: rows read before the
     /// recommendations came first).
-    mutating func writeWantedTechnicians() {
+    mutating func writeWantedWideTechnicians() {
         for (id, value) in wantedWideTechnicians {
             var id = id
             id.withUTF8 { id in
@@ -522,7 +523,7 @@ public struct DatasetBuilder: Sendable {
         func checkPerson(_ id: String, _ role: String, _ kind: ExportKind, _ line: Int) {
             if !id.isEmpty, people[id] == nil { warn(kind, line, "\(role) '\(id)' is not in \(name(.people))") }
         }
-        writeWantedTechnicians()
+        writeWantedWideTechnicians()
         let technicians = WorkOrderTechnicians(ids: workOrderTechnicians, names: technicianNames)
         // Through buffers: each field is read in place, not by copying the whole record (nine strings) per row.
         dataset.recommendations.withUnsafeMutableBufferPointer { recs in

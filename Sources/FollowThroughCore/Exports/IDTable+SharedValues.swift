@@ -20,18 +20,24 @@ extension IDTable {
         }
     }
 
-    /// Sets the value in slot `i` (which holds a key) to `makeValue()`, unless `keeps` is true of the value it holds:
-    /// one atomic swap of the slot, in place, decided on the value read whole (`makeValue` is called at most once).
+    /// The slots' words, for `setValueInPlace` (taken once, not a copy of the table per row: the two threads would
+    /// share its reference counts).
+    var sharedWords: UnsafeMutablePointer<UInt64> { storage.base }
+
+    /// Sets the value in slot `i` of `words` (a table's `sharedWords`; the slot holds a key) to `makeValue()`, unless
+    /// `keeps` is true of the value it holds: one atomic swap of the slot, in place, decided on the slot read whole
+    /// (`makeValue` is called at most once).
     @inline(__always)
-    func setValueInPlace(atSlot i: Int, unless keeps: (UInt64) -> Bool, to makeValue: () -> UInt64) {
-        let slot = storage.base + 2 * i
-        // Read one word at a time, the two may be halves of two values: the swap then fails and reads it whole.
-        let high = ft_load_word(slot + 1)
-        var held = (ft_load_word(slot), high)
+    static func setValueInPlace(_ words: UnsafeMutablePointer<UInt64>, atSlot i: Int, unless keeps: (UInt64) -> Bool,
+                                to makeValue: () -> UInt64) {
+        let slot = words + 2 * i
+        // Whole: the words read one by one may be halves of two values, which `keeps` could take for a third.
+        var held: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutablePointer(to: &held) { $0.withMemoryRebound(to: UInt64.self, capacity: 2) { ft_load_pair(slot, $0) } }
         var new: (low: UInt64, high: UInt64)?
-        while !keeps(Self.value(held.0, held.1)) {
-            if new == nil { new = Self.slotWords(held.0 & Self.lowKeyMask, high & Self.highKeyMask, makeValue()) }
-            if Self.swap(slot, &held, new!.low, new!.high) { return }
+        while !keeps(value(held.0, held.1)) {
+            if new == nil { new = slotWords(held.0 & lowKeyMask, held.1 & highKeyMask, makeValue()) }
+            if swap(slot, &held, new!.low, new!.high) { return }  // else `held` is the slot as it is now, whole
         }
     }
 

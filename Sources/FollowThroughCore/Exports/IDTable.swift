@@ -9,7 +9,8 @@ import Foundation
 struct IDTable: Sendable {
     // Slot i: words[2i] = characters 0–7 (7 bits each, 56 bits) | value bits 0–7 << 56;
     //         words[2i+1] = characters 8–10 (21 bits) | length << 21 | value bits 8–39 << 25. Length 0: empty.
-    // (Internal, not private: `IDTable+Sharing.swift` inserts into the same slots from two threads.)
+    // (Internal, not private: `IDTable+Sharing.swift` inserts into the same slots from two threads, and
+    // `IDTable+SharedValues.swift` writes values in place from two.)
     var storage = Words.empty
     var capacity = 0
     var packedCount = 0
@@ -27,7 +28,8 @@ struct IDTable: Sendable {
     var largestOwnValue: UInt64 = 0
 
     /// The slots' words, in one 16-byte-aligned block of memory (a slot is swapped whole while two threads share it),
-    /// shared by copies of the table until one writes (copy-on-write, as an `Array` would).
+    /// shared by copies of the table until one writes (copy-on-write, as an `Array` would; but for the values two
+    /// parts of a file write in place, `setValueInPlace`).
     final class Words: @unchecked Sendable {
         let base: UnsafeMutablePointer<UInt64>
         let count: Int

@@ -12,11 +12,16 @@ import Testing
 
     /// A builder that read open recommendations `R<n>` found on work orders `W<n>`, none naming who recommended it:
     /// the technicians of those work orders are wanted.
-    static func builder(workOrders: Int) -> DatasetBuilder {
+    /// Also (`wide`) recommendations `RL<n>` found on work orders whose ids the table keeps apart (`longID(n)`).
+    static func builder(workOrders: Int, wide: Int = 0) -> DatasetBuilder {
         var builder = DatasetBuilder()
         for n in 0..<workOrders {
             builder.add(Recommendation(id: "R\(n)", workOrderID: "W\(n)", siteID: "A", description: "Fix", status: .open,
                                        createdAt: created, salesOwner: "S1", line: n + 2))
+        }
+        for n in 0..<wide {
+            builder.add(Recommendation(id: "RL\(n)", workOrderID: longID(n), siteID: "A", description: "Fix", status: .open,
+                                       createdAt: created, salesOwner: "S1", line: workOrders + n + 2))
         }
         builder.recordOnlyNeededTechnicians()
         return builder
@@ -32,18 +37,23 @@ import Testing
         return Dictionary(uniqueKeysWithValues: builder.build().dataset.recommendations.map { ($0.id, $0.recommendedBy) })
     }
 
-    static let firstPart = [row("W1", "T1", 2), row("W2", "T2", 3), row("W1", "T9", 4), row("W7", "T7", 5)]
+    static func longID(_ n: Int) -> String { "a-work-order-id-too-long-to-pack-\(n)" }
+
+    static let firstPart = [row("W1", "T1", 2), row("W2", "T2", 3), row("W1", "T9", 4), row("W7", "T7", 5),
+                            row(longID(0), "T2", 6)]
     /// Its first technician (T3) is the later part's number 1, the first part's T1's number: the merge renumbers.
-    static let laterPart = [row("W3", "T3", 6), row("W1", "T4", 7), row("W4", "T2", 8), row("W3", "T5", 9), row("W7", "T8", 10)]
+    static let laterPart = [row("W3", "T3", 7), row("W1", "T4", 8), row("W4", "T2", 9), row("W3", "T5", 10), row("W7", "T8", 11),
+                            row(longID(0), "T5", 12), row(longID(1), "T3", 13)]
 
     @Test(arguments: [false, true])
     func partsWritingTechniciansInOneTableReadAsOneReader(laterPartFirst: Bool) {
-        var one = Self.builder(workOrders: 6)
+        var one = Self.builder(workOrders: 6, wide: 3)
         for w in Self.firstPart + Self.laterPart { one.add(w) }
         let expected = Self.recommenders(one)
-        #expect(expected == ["R0": "", "R1": "T1", "R2": "T2", "R3": "T3", "R4": "T2", "R5": ""])
+        #expect(expected == ["R0": "", "R1": "T1", "R2": "T2", "R3": "T3", "R4": "T2", "R5": "",
+                             "RL0": "T2", "RL1": "T3", "RL2": ""])
 
-        var first = Self.builder(workOrders: 6)
+        var first = Self.builder(workOrders: 6, wide: 3)
         var later = first.builderForLaterPart()
         if laterPartFirst {  // the later part's thread ran ahead: the first part's W1 replaces its T4
             for w in Self.laterPart { later.add(w) }
@@ -63,7 +73,7 @@ import Testing
     @Test func droppingTheLaterPartLeavesOnlyTheFirstPartsTechnicians() {
         var first = Self.builder(workOrders: 6)
         var later = first.builderForLaterPart()
-        for w in Self.laterPart + [Self.row("W5", "T5", 11)] { later.add(w) }
+        for w in Self.laterPart + [Self.row("W5", "T5", 14)] { later.add(w) }
         for w in Self.firstPart { first.add(w) }
         later = DatasetBuilder()  // let go, as the loader does
         first.dropLaterPart()
@@ -110,5 +120,33 @@ import Testing
         first.builder.merge(later: &later)
         let recommenders = Self.recommenders(first.builder)
         for n in 0..<wanted { #expect(recommenders["R\(n)"] == expected["W\(n)", default: ""], "W\(n)") }
+    }
+
+    /// Both parts meeting their first row of the same few work orders at the same moment, round after round: a value
+    /// the later part swaps in while the first part reads the slot must not keep the first part's from replacing it.
+    @Test func partsMeetingAWorkOrderAtOnceLeaveTheFirstPartsTechnician() {
+        let wanted = 8, rounds = 3_000
+        let rows = (0..<2).map { p in (0..<wanted).map { Self.row("W\($0)", p == 0 ? "T1" : "T2", 2 + p * wanted + $0) } }
+        var lost = 0
+        for _ in 0..<rounds {
+            let first = Part(Self.builder(workOrders: wanted))
+            let parts = [first, Part(first.builder.builderForLaterPart())]
+            let arrived = Atomic<Int>(0), done = DispatchSemaphore(value: 0)
+            for p in 0..<2 {
+                Thread {
+                    arrived.add(1, ordering: .relaxed)
+                    while arrived.load(ordering: .relaxed) < 2 {}
+                    for w in rows[p] { parts[p].builder.add(w) }
+                    done.signal()
+                }.start()
+            }
+            done.wait()
+            done.wait()
+            var later = parts[1].builder
+            parts[1].builder = DatasetBuilder()
+            first.builder.merge(later: &later)
+            lost += Self.recommenders(first.builder).values.filter { $0 != "T1" }.count
+        }
+        #expect(lost == 0)
     }
 }

@@ -91,9 +91,8 @@ import Testing
 }
 
 extension IDTableTests {
-    /// What the parts of a file do with one table of wanted ids: each looks ids up to their slots (the same in a copy
-    /// whose values alone changed; none for an id kept wide), keeps its values beside the table, and the values are
-    /// written in slot by slot; and every value rewritten from its key.
+    /// What a table of wanted ids goes through: ids looked up to their slots (the same in a copy whose values alone
+    /// changed; none for an id kept wide), values written slot by slot, and every value rewritten from its key.
     @Test func slotsStayPutWhileOnlyValuesChange() {
         var table = IDTable()
         let ids = (0..<3000).map { $0 % 10 == 0 ? "a-long-work-order-id-\($0)" : "WO-\($0)" }
