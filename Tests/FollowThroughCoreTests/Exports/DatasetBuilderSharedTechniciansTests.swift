@@ -86,6 +86,29 @@ import Testing
         init(_ builder: DatasetBuilder) { self.builder = builder }
     }
 
+    /// Who recommended each recommendation once the two parts of the work orders, `rows[0]` and `rows[1]`, were read
+    /// on two threads of their own from the same moment (a spin barrier) and merged.
+    static func readAtOnce(_ rows: [[WorkOrder]], wanted: Int) -> [String: String] {
+        let first = Part(builder(workOrders: wanted))
+        let parts = [first, Part(first.builder.builderForLaterPart())]
+        let arrived = Atomic<Int>(0), done = DispatchSemaphore(value: 0)
+        for p in 0..<2 {
+            Thread {
+                arrived.add(1, ordering: .relaxed)
+                while arrived.load(ordering: .relaxed) < 2 {}
+                for w in rows[p] { parts[p].builder.add(w) }
+                done.signal()
+            }.start()
+        }
+        done.wait()
+        done.wait()
+        var later = parts[1].builder
+        parts[1].builder = DatasetBuilder()  // let go, as the loader does
+        #expect(first.builder.canMerge(later: later))
+        first.builder.merge(later: &later)
+        return recommenders(first.builder)
+    }
+
     /// Two threads at once, from a spin barrier, each part naming the same wanted work orders many times over with
     /// technicians of its own: each work order ends with the technician of its first row in file order.
     @Test(arguments: 1...3)
@@ -101,24 +124,7 @@ import Testing
         var expected: [String: String] = [:]
         for w in rows[0] + rows[1] where expected[w.id] == nil { expected[w.id] = w.technicianID }
 
-        let first = Part(Self.builder(workOrders: wanted))
-        let parts = [first, Part(first.builder.builderForLaterPart())]
-        let arrived = Atomic<Int>(0), done = DispatchSemaphore(value: 0)
-        for p in 0..<2 {
-            Thread {
-                arrived.add(1, ordering: .relaxed)
-                while arrived.load(ordering: .relaxed) < 2 {}
-                for w in rows[p] { parts[p].builder.add(w) }
-                done.signal()
-            }.start()
-        }
-        done.wait()
-        done.wait()
-        var later = parts[1].builder
-        parts[1].builder = DatasetBuilder()
-        #expect(first.builder.canMerge(later: later))
-        first.builder.merge(later: &later)
-        let recommenders = Self.recommenders(first.builder)
+        let recommenders = Self.readAtOnce(rows, wanted: wanted)
         for n in 0..<wanted { #expect(recommenders["R\(n)"] == expected["W\(n)", default: ""], "W\(n)") }
     }
 
@@ -129,23 +135,7 @@ import Testing
         let rows = (0..<2).map { p in (0..<wanted).map { Self.row("W\($0)", p == 0 ? "T1" : "T2", 2 + p * wanted + $0) } }
         var lost = 0
         for _ in 0..<rounds {
-            let first = Part(Self.builder(workOrders: wanted))
-            let parts = [first, Part(first.builder.builderForLaterPart())]
-            let arrived = Atomic<Int>(0), done = DispatchSemaphore(value: 0)
-            for p in 0..<2 {
-                Thread {
-                    arrived.add(1, ordering: .relaxed)
-                    while arrived.load(ordering: .relaxed) < 2 {}
-                    for w in rows[p] { parts[p].builder.add(w) }
-                    done.signal()
-                }.start()
-            }
-            done.wait()
-            done.wait()
-            var later = parts[1].builder
-            parts[1].builder = DatasetBuilder()
-            first.builder.merge(later: &later)
-            lost += Self.recommenders(first.builder).values.filter { $0 != "T1" }.count
+            lost += Self.readAtOnce(rows, wanted: wanted).values.filter { $0 != "T1" }.count
         }
         #expect(lost == 0)
     }
