@@ -3,7 +3,8 @@ import CAtomicPair
 /// Values written in place by the parts of one file read on two threads (the work orders' technicians, written into
 /// the table of wanted work orders while both parts read): the keys stay as they are, and each part sets the values of
 /// the keys it meets, in the one set of slots every copy of the table shares. Not copy-on-write: a copy of the table
-/// made while the parts read sees their values.
+/// made while the parts read sees their values, and the values are rewritten (`updatePackedValues`) only once one
+/// part is left holding the table.
 extension IDTable {
     /// The slot of `key`, read as another thread may be swapping values in (`setValueInPlace`); nil when absent or
     /// kept among the wide ids. (Keys are not added meanwhile: a slot's key bits never change.)

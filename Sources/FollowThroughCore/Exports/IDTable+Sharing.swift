@@ -122,7 +122,7 @@ extension IDTable {
     /// `ft_swap_pair` on a slot, `expected` as a pair of words.
     @inline(__always)
     static func swap(_ slot: UnsafeMutablePointer<UInt64>, _ expected: inout (UInt64, UInt64), _ low: UInt64,
-                             _ high: UInt64) -> Bool {
+                     _ high: UInt64) -> Bool {
         withUnsafeMutablePointer(to: &expected) {
             $0.withMemoryRebound(to: UInt64.self, capacity: 2) { ft_swap_pair(slot, $0, low, high) }
         }

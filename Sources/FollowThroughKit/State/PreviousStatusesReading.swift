@@ -6,8 +6,8 @@ extension StateStore {
     /// the stored pieces now (which finds a damaged snapshot before any export is read), and read again, a piece at a
     /// time, when they are laid under tonight's. Never held whole beside tonight's statuses: at 1.2M recommendations
     /// that was a second table of ~40 MB.
-    /// Each pass lets its connection's page cache go when done (~2 MB of the snapshot's pieces, held otherwise through
-    /// the read of the exports or through the rules).
+    /// Each pass lets its connection's page cache go when done (the snapshot's pieces, held otherwise through the read
+    /// of the exports or through the rules: ~1 MB of a later night's peak at 5M work orders over 15 years).
     /// The second read finds the same snapshot: a run holds the lock while it may write one, but a dry run takes no
     /// lock, and a run finishing between its two reads is told as such (run again), not as damage.
     public func previousStatusesToMerge() throws(StateError) -> PreviousStatuses {
