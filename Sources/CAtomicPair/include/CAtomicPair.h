@@ -33,7 +33,8 @@ static inline bool ft_swap_pair(uint64_t *slot, uint64_t *expected, uint64_t low
 // Whoever depends on the value reads it whole, `ft_load_pair`, or swaps on what it read, which fails if it changed.)
 static inline uint64_t ft_load_word(const uint64_t *word) { return __atomic_load_n(word, __ATOMIC_ACQUIRE); }
 
-// Both words of a slot as one, into `out`: a swap of the slot for itself (it writes back only what it found).
+// Both words of a slot as one, into `out`: a swap of the slot for itself (it writes back only what it found). A swap
+// that fails reads the slot whole: `lock cmpxchg16b` does; elsewhere, a lock-free 16-byte compare-and-swap must.
 static inline void ft_load_pair(uint64_t *slot, uint64_t *out) {
     out[0] = ft_load_word(slot);
     out[1] = ft_load_word(slot + 1);

@@ -126,7 +126,9 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Call after the recommendations and before the work orders: from then on only the technicians of work orders
-    /// named by a kept recommendation without `recommended_by` are recorded (not one per work order in the history).
+    /// named by a kept recommendation without `recommended_by` are recorded (not one per work order in the history),
+    /// written in place into a table that copies of this builder share (`builderForLaterPart()`'s, by design; make no
+    /// other copy until `build()`).
     public mutating func recordOnlyNeededTechnicians() {
         // Sized once for all it may take (a table grown by doubling is up to twice that).
         let recommendations = dataset.recommendations.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }

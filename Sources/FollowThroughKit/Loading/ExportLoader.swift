@@ -140,10 +140,12 @@ public enum ExportLoader {
         // Handed over, not captured: a captured copy would keep its tables alive beside the part's own (copy-on-write).
         let handoff = Handoff(consume laterBuilder)
         let later = Parallel(stackSize: 1 << 20) { () throws(ExportError) -> (part: DatasetBuilder, marks: [LinePosition]) in
+            // Taken first: should counting the lines before fail, the part is let go here, not held by the handoff
+            // while the first part reads on (it shares tables the first part then rewrites).
+            var part = handoff.take()
             let line = 1 + (try linesBefore(measured))
             var ingestor = ExportIngestor(kind: kind, file: source.displayName, options: source.options, timeZone: config.timeZone,
                                           columns: columns, resumingAtLine: line)
-            var part = handoff.take()
             let marks = try feed(&ingestor, source, from: split, expecting: version, into: &part)
             // Given up (out of room in the ids' table), it stopped early: the first part reads on from the split.
             if !part.isGivenUp { try finish(&ingestor, source, into: &part) }

@@ -135,7 +135,8 @@ import Testing
         let rows = (0..<2).map { p in (0..<wanted).map { Self.row("W\($0)", p == 0 ? "T1" : "T2", 2 + p * wanted + $0) } }
         var lost = 0
         for _ in 0..<rounds {
-            lost += Self.readAtOnce(rows, wanted: wanted).values.filter { $0 != "T1" }.count
+            let recommenders = Self.readAtOnce(rows, wanted: wanted)
+            lost += (0..<wanted).filter { recommenders["R\($0)"] != "T1" }.count
         }
         #expect(lost == 0)
     }

@@ -175,6 +175,33 @@ import FollowThroughTestSupport
         #expect(night.dataset.pending.map(\.id) == plain.dataset.pending.map(\.id))
     }
 
+    /// The later part of the work orders failing before it reads a row (the line ends before it could not be
+    /// counted), the split inside a quoted field: its work is dropped, the first part reads on from the split alone,
+    /// and each work order's technician is the one a single reader finds.
+    @Test func aLaterPartFailingBeforeItReadsIsDroppedAndTheFirstPartReadsOn() throws {
+        var workOrders = [Self.workOrdersHeader], recommendations = [Self.recommendationsHeader]
+        for i in 0..<40 {
+            workOrders.append("W\(i),A,\"Plant\nwing \(i)\",,,T\(i % 3 + 1),completed,2026-05-01 09:00,2026-05-01 10:00,")
+            recommendations.append("R\(i),W\(i),A,,Fix,high,,open,2026-05-01,2026-06-01,,S1,")
+        }
+        let config = try write(["people.csv": Self.people, "work_orders.csv": workOrders.joined(separator: "\n"),
+                                "recommendations.csv": recommendations.joined(separator: "\n")])
+        var builder = DatasetBuilder()
+        try ExportLoader.ingest(.recommendations, config, into: &builder)
+        builder.recordOnlyNeededTechnicians()
+        let source = config.exports[.workOrders]!
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: source.path)))
+        let inside = bytes.indices.first { bytes[$0...].starts(with: Array("Plant\nwing 20\"".utf8)) }! + 6
+        let fd = open(source.path, O_RDONLY)
+        defer { close(fd) }
+        let split = ExportLoader.Split(offset: inside, version: try #require(FileVersion(fd: fd)))
+        _ = try ExportLoader.ingestInParts(.workOrders, config, columns: try ExportLoader.header(.workOrders, config), split: split,
+                                           linesBefore: { _ throws(ExportError) in
+                                               throw ExportError(file: source.displayName, line: nil, message: "changed", hint: "")
+                                           }, into: &builder)
+        #expect(builder.build().dataset.recommendations.map(\.recommendedBy) == (0..<40).map { "T\($0 % 3 + 1)" })
+    }
+
     /// A later part whose sharing of the table of ids was given up reads no further than the chunk it was in.
     @Test func aLaterPartGivenUpStopsAtTheNextChunk() throws {
         let rows = (0..<40_000).map { "R\($0),W1,A,,Fix \($0) and leave words enough to fill out a line,high,,open,2026-05-01,,,S1," }
