@@ -40,4 +40,10 @@ static inline void ft_load_pair(uint64_t *slot, uint64_t *out) {
     out[1] = ft_load_word(slot + 1);
     ft_swap_pair(slot, out, out[0], out[1]);
 }
+
+// One word swapped (a slot of an `IDTable` of numbered ids, one word a slot, while two threads insert into it): if it
+// holds `*expected`, writes `desired` and returns true; else copies what it holds into `*expected` and returns false.
+static inline bool ft_swap_word(uint64_t *slot, uint64_t *expected, uint64_t desired) {
+    return __atomic_compare_exchange_n(slot, expected, desired, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
 #endif

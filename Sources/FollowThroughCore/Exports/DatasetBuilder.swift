@@ -121,7 +121,12 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Makes room for about this many rows, so tables and lists do not grow while reading (a wrong guess costs a resize).
-    public mutating func reserve(recommendations: Int) {
+    /// `idsLike`: an id of the file (its first row's), whose shape, when numbered (`NumberedIDs`), the table of every
+    /// recommendation keeps in slots of half the size.
+    public mutating func reserve(recommendations: Int, idsLike sample: String? = nil) {
+        if recommendationLines.count == 0, recommendationLines.numbered == nil, let shape = sample.flatMap(NumberedIDs.init(like:)) {
+            recommendationLines = IDTable(maxLoadTenths: recommendationLines.maxLoadTenths, numbered: shape)
+        }
         recommendationLines.reserveCapacity(recommendations)
     }
 

@@ -21,6 +21,9 @@ public struct ExportRow {
     }
 
     public func isEmpty(_ column: Int) -> Bool { bytes(column).isEmpty }
+
+    /// The row's id: every export's first canonical column (`ExportKind.columns`).
+    public var id: String { text(0) }
 }
 
 /// Streams one export file: finds the columns in its header, then hands each data row on.

@@ -10,6 +10,7 @@ extension IDTable {
     /// kept among the wide ids. (Keys are not added meanwhile: a slot's key bits never change.)
     @inline(__always)
     func sharedSlot(of key: UnsafeRawBufferPointer) -> Int? {
+        assert(numbered == nil, "values are written in place in slots of two words")
         guard capacity > 0, let (a, b) = Self.packAny(key) else { return nil }
         let words = storage.base
         var i = slot(a, b)

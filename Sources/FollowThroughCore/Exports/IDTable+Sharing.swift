@@ -48,7 +48,7 @@ extension IDTable {
         // ~5% more rows than expected), as the parts give the sharing up rather than grow the table under each other.
         // (Near full, a probe for a key not there grows long: ~50 slots at nine tenths, ~200 at 95%.)
         let sharing = Sharing(room: capacity * (10 + maxLoadTenths) / 20)
-        var later = IDTable(maxLoadTenths: maxLoadTenths)
+        var later = IDTable(maxLoadTenths: maxLoadTenths, numbered: numbered)
         (later.storage, later.capacity, later.sharing, later.isLaterPart) = (storage, capacity, sharing, true)
         (self.sharing, sharedRoom, largestOwnValue) = (sharing, 0, 0)
         layout = Layout()
@@ -72,7 +72,8 @@ extension IDTable {
         guard let sharing else { return insertIfAbsent(key, value).map { .held($0) } ?? .inserted }
         if isLaterPart, sharing.abandoned.load(ordering: .relaxed) { return capacity == 0 ? .abandoned : giveUp(sharing) }
         // Each part keeps the ids that do not pack apart; the merge takes the later part's in.
-        guard let (a, b) = Self.packAny(key) else { return wide.insertIfAbsent(key, value).map { .held($0) } ?? .inserted }
+        let packed = if let numbered { numbered.key(key).map { ($0, UInt64(0)) } } else { Self.packAny(key) }
+        guard let (a, b) = packed else { return wide.insertIfAbsent(key, value).map { .held($0) } ?? .inserted }
         if sharedRoom == 0 || sharing.abandoned.load(ordering: .relaxed) {
             let left = sharing.abandoned.load(ordering: .relaxed) ? 0
                 : sharing.room.wrappingSubtract(sharing.batch, ordering: .relaxed).oldValue
@@ -85,6 +86,7 @@ extension IDTable {
                 return insertKeepingSmallest(key, value)
             }
         }
+        if numbered != nil { return insertNumberedKeepingSmallest(a, key, value) }
         let (low, high) = Self.slotWords(a, b, value)
         let words = storage.base
         var i = slot(a, b)
@@ -161,7 +163,7 @@ extension IDTable {
         let newCapacity = isFull ? capacity * 2 : capacity
         self.sharing = nil
         // Every key of the later part has a larger value than every one of this part's (its lines come after).
-        packedCount = rehash(to: newCapacity) { low, high in Self.value(low, high) <= largest }
+        packedCount = rehash(to: newCapacity) { value in value <= largest }
         (sharedRoom, largestOwnValue) = (0, 0)
     }
 }

@@ -6,16 +6,24 @@ import Foundation
 /// exported: 16 bytes a slot where `ShortKeyTable` takes 24. An id of up to 11 ASCII bytes (numbers, or a short prefix
 /// and a number: what exports use) is packed 7 bits a character beside its value; other ids go to a `ShortKeyTable`
 /// of their own. Same answers as a `[String: UInt64]` keyed by the id (canonically equivalent ids are one key).
+/// Told the shape of its ids (`NumberedIDs`), a table keeps those of that shape in slots of one word, 8 bytes, with
+/// values of up to 32 bits (`IDTable+NumberedSlots.swift`); its other ids, and larger values, go to its wide ids.
 struct IDTable: Sendable {
     // Slot i: words[2i] = characters 0–7 (7 bits each, 56 bits) | value bits 0–7 << 56;
     //         words[2i+1] = characters 8–10 (21 bits) | length << 21 | value bits 8–39 << 25. Length 0: empty.
+    // With `numbered`: slot i is words[i] = (the id's number + 1) << 32 | value (32 bits). 0: empty.
     // (Internal, not private: `IDTable+Sharing.swift` inserts into the same slots from two threads, and
     // `IDTable+SharedValues.swift` writes values in place from two.)
     var storage = Words.empty
     var capacity = 0
     var packedCount = 0
-    /// Ids that do not pack (longer than 11 bytes, or not ASCII).
+    /// Ids that do not pack (longer than 11 bytes, or not ASCII; with `numbered`, not of its shape, or with a value of
+    /// more than 32 bits).
     var wide = ShortKeyTable()
+    /// The shape of the ids kept in one-word slots; nil: ids packed in two words.
+    let numbered: NumberedIDs?
+    /// Words a slot takes.
+    var wordsPerSlot: Int { numbered == nil ? 2 : 1 }
     /// Shared by copies whose keys are where they were; replaced when keys are added to a shared one or move.
     var layout = Layout()
     final class Layout: Sendable {}
@@ -54,7 +62,7 @@ struct IDTable: Sendable {
 
     /// The words, to be written: copied first when another table shares them.
     @inline(__always)
-    private mutating func writableWords() -> UnsafeMutablePointer<UInt64> {
+    mutating func writableWords() -> UnsafeMutablePointer<UInt64> {
         precondition(sharing == nil, "a shared table takes only insertKeepingSmallest until it stops sharing")
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         return storage.base
@@ -71,9 +79,10 @@ struct IDTable: Sendable {
     /// in slots of 16 bytes, four to a cache line.
     private(set) var maxLoadTenths = 8
 
-    init(expectedCount: Int = 0, maxLoadTenths: Int = 8) {
+    init(expectedCount: Int = 0, maxLoadTenths: Int = 8, numbered: NumberedIDs? = nil) {
         precondition((5...9).contains(maxLoadTenths), "a load of five to nine tenths")
         self.maxLoadTenths = maxLoadTenths
+        self.numbered = numbered
         if expectedCount > 0 { resize(to: capacity(for: expectedCount)) }
     }
 
@@ -89,6 +98,10 @@ struct IDTable: Sendable {
     /// Starts fetching the slot where a lookup of `key` begins (see `ShortKeyTable.prefetch`).
     @inline(__always)
     func prefetch(_ key: UnsafeRawBufferPointer) {
+        if let numbered {
+            if capacity > 0, let k = numbered.key(key) { ft_prefetch(storage.base + slot(k, 0)) }
+            return
+        }
         guard capacity > 0, let (a, b) = Self.packAny(key) else { return }
         ft_prefetch(storage.base + 2 * slot(a, b))
     }
@@ -108,11 +121,8 @@ struct IDTable: Sendable {
     @inline(__always)
     mutating func withValue<R>(_ key: UnsafeRawBufferPointer, initial: UInt64, _ body: (inout UInt64, _ isNew: Bool) -> R) -> R {
         precondition(sharing == nil, "a shared table takes only insertKeepingSmallest until it stops sharing")
-        guard let (a, b) = Self.packAny(key) else {
-            let isNew = wide[key] == nil
-            if isNew, !isKnownUniquelyReferenced(&layout) { layout = Layout() }
-            return wide.withValue(key, initial: initial, body)
-        }
+        if let numbered { return withNumberedValue(key, numbered.key(key), initial: initial, body) }
+        guard let (a, b) = Self.packAny(key) else { return withWideValue(key, initial: initial, body) }
         if capacity == 0 { resize(to: 1024) }
         var i = slot(a, b)
         while true {
@@ -141,8 +151,15 @@ struct IDTable: Sendable {
         }
     }
 
+    /// `withValue` for a key kept among the wide ids.
+    mutating func withWideValue<R>(_ key: UnsafeRawBufferPointer, initial: UInt64, _ body: (inout UInt64, _ isNew: Bool) -> R) -> R {
+        if wide[key] == nil, !isKnownUniquelyReferenced(&layout) { layout = Layout() }
+        return wide.withValue(key, initial: initial, body)
+    }
+
     @inline(__always)
     subscript(_ key: UnsafeRawBufferPointer) -> UInt64? {
+        if let numbered { return numberedValue(key, numbered.key(key)) }
         guard let (a, b) = Self.packAny(key) else { return wide[key] }
         return findSlot(a, b).map { Self.value(storage.base[2 * $0], storage.base[2 * $0 + 1]) }
     }
@@ -155,7 +172,11 @@ struct IDTable: Sendable {
     /// Sets the value of a key already in the table, never adding one (so the slots never move); false when absent.
     @discardableResult
     mutating func updateExisting(_ key: UnsafeRawBufferPointer, to value: UInt64) -> Bool {
-        guard let (a, b) = Self.packAny(key) else { return wide.updateExisting(key, to: value) }
+        if let numbered, let k = numbered.key(key), let i = findNumbered(k) {
+            storeNumbered(i, k, value)
+            return true
+        }
+        guard numbered == nil, let (a, b) = Self.packAny(key) else { return wide.updateExisting(key, to: value) }
         guard let i = findSlot(a, b) else { return false }
         store(i, a, b, value)
         return true
@@ -200,16 +221,28 @@ struct IDTable: Sendable {
     /// (`isWide(_:)` tells those apart).
     @inline(__always)
     func slot(of key: UnsafeRawBufferPointer) -> Int? {
+        if let numbered { return numbered.key(key).flatMap(findNumbered) }
         guard let (a, b) = Self.packAny(key) else { return nil }
         return findSlot(a, b)
     }
 
-    /// True when the key does not pack into a slot: the table keeps it among its wide ids.
-    func isWide(_ key: UnsafeRawBufferPointer) -> Bool { Self.packAny(key) == nil }
+    /// True when the table keeps the key among its wide ids, if it holds it: a key that does not pack into a slot (with
+    /// `numbered`, also one held there for its value).
+    func isWide(_ key: UnsafeRawBufferPointer) -> Bool {
+        guard let numbered else { return Self.packAny(key) == nil }
+        guard let k = numbered.key(key) else { return true }
+        return findNumbered(k) == nil && wide.count > 0 && wide[key] != nil
+    }
 
     /// Calls `body` with the key and value held in slot `i`; false when the slot is empty.
     @discardableResult @inline(__always)
     func withEntry(atSlot i: Int, _ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) rethrows -> Bool {
+        if let numbered {
+            let word = storage.base[i]
+            guard word != 0 else { return false }
+            try numbered.withID(word >> 32) { try body($0, word & Self.numberedValueMask) }
+            return true
+        }
         let low = storage.base[2 * i], high = storage.base[2 * i + 1]
         guard high & Self.highKeyMask != 0 else { return false }
         var key = (Self.spread(low & Self.lowKeyMask), Self.spread(high & (1 << 21 - 1)))
@@ -220,6 +253,11 @@ struct IDTable: Sendable {
 
     /// Replaces the value in slot `i`, when it holds a key, by `transform(value)`.
     mutating func updateValue(atSlot i: Int, _ transform: (UInt64) -> UInt64) {
+        if numbered != nil {
+            let word = storage.base[i]
+            if word != 0 { storeNumbered(i, word >> 32, transform(word & Self.numberedValueMask)) }
+            return
+        }
         let low = storage.base[2 * i], high = storage.base[2 * i + 1]
         guard high & Self.highKeyMask != 0 else { return }
         store(i, low & Self.lowKeyMask, high & Self.highKeyMask, transform(Self.value(low, high)))
@@ -261,27 +299,37 @@ struct IDTable: Sendable {
     /// True when a key added must first grow the table.
     var isFull: Bool { packedCount * 10 >= capacity * maxLoadTenths }
 
-    private mutating func resize(to newCapacity: Int) {
+    mutating func resize(to newCapacity: Int) {
         precondition(sharing == nil, "a shared table takes only insertKeepingSmallest until it stops sharing")
-        rehash(to: newCapacity) { _, _ in true }
+        rehash(to: newCapacity) { _ in true }
     }
 
-    /// Moves the keys into `newCapacity` slots, less those `keep(low, high)` (a slot's words) is false for; returns
-    /// how many it moved.
+    /// Moves the keys into `newCapacity` slots, less those whose value `keep` is false for; returns how many it moved.
     @discardableResult
-    mutating func rehash(to newCapacity: Int, keep: (UInt64, UInt64) -> Bool) -> Int {
+    mutating func rehash(to newCapacity: Int, keep: (UInt64) -> Bool) -> Int {
         let old = storage, oldCapacity = capacity
-        storage = Words(count: 2 * newCapacity)
+        storage = Words(count: wordsPerSlot * newCapacity)
         capacity = newCapacity
         layout = Layout()
         let words = storage.base
         var moved = 0
+        if numbered != nil {
+            for s in 0..<oldCapacity {
+                let word = ft_load_word(old.base + s)  // (as below)
+                guard word != 0, keep(word & Self.numberedValueMask) else { continue }
+                var i = slot(word >> 32, 0)
+                while words[i] != 0 { i = i + 1 == capacity ? 0 : i + 1 }
+                words[i] = word
+                moved += 1
+            }
+            return moved
+        }
         for s in 0..<oldCapacity {
             // The high word first (see `ft_load_word`): another thread may still be writing a table given up.
             let high = ft_load_word(old.base + 2 * s + 1)
             guard high & Self.highKeyMask != 0 else { continue }
             let low = ft_load_word(old.base + 2 * s)
-            guard keep(low, high) else { continue }
+            guard keep(Self.value(low, high)) else { continue }
             var i = slot(low & Self.lowKeyMask, high & Self.highKeyMask)
             while words[2 * i + 1] & Self.highKeyMask != 0 { i = i + 1 == capacity ? 0 : i + 1 }
             words[2 * i] = low; words[2 * i + 1] = high

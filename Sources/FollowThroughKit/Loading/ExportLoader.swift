@@ -18,8 +18,12 @@ public enum ExportLoader {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
         // Header problems first, in file order, before any long read.
-        var columns: [ExportKind: [Int]] = [:]
-        for kind in [ExportKind.people, .workOrders, .recommendations] { columns[kind] = try header(kind, config) }
+        var columns: [ExportKind: [Int]] = [:], firstRecommendationID: String?
+        for kind in [ExportKind.people, .workOrders, .recommendations] {
+            let header = try headerAndFirstID(kind, config)
+            columns[kind] = header.columns
+            if kind == .recommendations { firstRecommendationID = header.firstID }
+        }
         var builder = DatasetBuilder(files: names)
         builder.previous = previous
         builder.visitWindow = visitWindow
@@ -40,7 +44,8 @@ public enum ExportLoader {
         try ingest(.people, config, into: &builder)
         // Room for tonight's rows: about as many as last run recorded, when it did (a few more: the file grows).
         let recorded = previous?.count ?? 0
-        builder.reserve(recommendations: recorded > 0 ? recorded + recorded / 64 : estimatedRows(config.exports[.recommendations]!))
+        builder.reserve(recommendations: recorded > 0 ? recorded + recorded / 64 : estimatedRows(config.exports[.recommendations]!),
+                        idsLike: firstRecommendationID)
         let source = config.exports[.recommendations]!
         let recommendationMarks = try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil,
                           split: splitPoint(source, above: splitAbove, share: firstPartShare),
@@ -110,13 +115,19 @@ public enum ExportLoader {
     /// The file's column positions, from its header; nil when it has no complete header row (reading it whole then
     /// reports why).
     static func header(_ kind: ExportKind, _ config: Config) throws(ExportError) -> [Int]? {
+        try headerAndFirstID(kind, config).columns
+    }
+
+    /// `header`, and the id of the first row when the chunk read for the header holds it too (nil otherwise).
+    static func headerAndFirstID(_ kind: ExportKind, _ config: Config) throws(ExportError) -> (columns: [Int]?, firstID: String?) {
         let source = config.exports[kind]!
         var reader = ExportReader(kind: kind, file: source.displayName, options: source.options)
+        var firstID: String?
         struct HeaderRead: Error {}
         try stream(source, until: { reader.columns != nil }) { chunk throws in
-            do { try reader.feed(chunk) { _ in throw HeaderRead() } } catch is HeaderRead {}
+            do { try reader.feed(chunk) { row in firstID = row.id; throw HeaderRead() } } catch is HeaderRead {}
         }
-        return reader.columns
+        return (reader.columns, firstID)
     }
 
     /// Reads a large file as two parts on two threads, split at `split` (see `splitPoint`; nil reads it in one piece), each

@@ -33,14 +33,20 @@ import Testing
         return lines
     }
 
+    /// In both kinds of table: ids packed two words a slot, and numbered ids one word a slot (`R` and a number).
     @Test(arguments: [false, true], [false, true])
     func partsSharingTheirIDsReadAsOneReader(laterPartFirst: Bool, aged: Bool) {
+        for numbered in [false, true] { partsSharingTheirIDsReadAsOneReader(laterPartFirst: laterPartFirst, aged: aged, numbered: numbered) }
+    }
+
+    func partsSharingTheirIDsReadAsOneReader(laterPartFirst: Bool, aged: Bool, numbered: Bool) {
         var one = Self.builder(aged: aged)
         for r in Self.firstPart + Self.laterPart { one.add(r) }
         let expected = one.build()
 
         var first = Self.builder(aged: aged)
-        first.reserve(recommendations: 20)
+        first.reserve(recommendations: 20, idsLike: numbered ? "R1" : nil)
+        #expect((first.recommendationLines.numbered != nil) == numbered)
         var later = first.builderForLaterPart()
         first.shareRecommendationIDs(with: &later)
         if laterPartFirst {  // the later part's thread ran ahead: the first part displaces R1, R2 and R3 from it
@@ -69,9 +75,10 @@ import Testing
 
     /// Parts that cannot be merged (the file is then read on from the split by the first part): the later part's ids,
     /// displaced ones too, leave the table, and what the first part read stays as it was.
-    @Test func droppingTheLaterPartLeavesTheFirstPartsIDs() {
+    @Test(arguments: [false, true])
+    func droppingTheLaterPartLeavesTheFirstPartsIDs(numbered: Bool) {
         var first = DatasetBuilder()
-        first.reserve(recommendations: 20)
+        first.reserve(recommendations: 20, idsLike: numbered ? "R1" : nil)
         var later = first.builderForLaterPart()
         first.shareRecommendationIDs(with: &later)
         for r in Self.laterPart { later.add(r) }

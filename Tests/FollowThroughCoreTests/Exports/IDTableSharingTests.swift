@@ -15,8 +15,14 @@ import Testing
     /// The later part met an id first (its thread ran ahead): the first part's row displaces it, and a later row of
     /// it is held as a duplicate of whichever is there. Joined, the table holds the smaller value of each id, counted
     /// once, and the later part's long ids (kept apart) come back to be taken in.
-    @Test func theSmallerValueWinsWhicheverPartInsertsFirst() {
-        var first = IDTable(expectedCount: 100)
+    /// A table of `expectedCount` ids, numbered (`R` and a number, one word a slot) or not.
+    static func table(expectedCount: Int, numbered: Bool) -> IDTable {
+        IDTable(expectedCount: expectedCount, numbered: numbered ? NumberedIDs(prefix: "R", width: 0) : nil)
+    }
+
+    @Test(arguments: [false, true])
+    func theSmallerValueWinsWhicheverPartInsertsFirst(numbered: Bool) {
+        var first = Self.table(expectedCount: 100, numbered: numbered)
         var later = first.shareWithLaterPart()
         #expect(first.isShared && later.isShared && first.canJoin(later: later))
         #expect(insert(&later, "R1", 500) == .inserted)
@@ -71,8 +77,9 @@ import Testing
 
     /// When the parts are dropped for another reason (a split inside a quoted field), the first part takes the later
     /// part's ids out, displaced ones included.
-    @Test func abandoningKeepsTheFirstPartsIDsOnly() {
-        var first = IDTable(expectedCount: 100)
+    @Test(arguments: [false, true])
+    func abandoningKeepsTheFirstPartsIDsOnly(numbered: Bool) {
+        var first = Self.table(expectedCount: 100, numbered: numbered)
         var later = first.shareWithLaterPart()
         _ = insert(&later, "R1", 500)
         _ = insert(&later, "R2", 510)
@@ -127,12 +134,13 @@ import Testing
     /// Two threads at once, many ids in both parts: each id ends with its smallest value, and every row but one per
     /// id is told it is a duplicate: held by a smaller value of the same id (the first row, or one the first part
     /// displaced since), or, in the later part, displaced by the first part's row of it.
+    /// Seeds 2 and 4 in a numbered table.
     @Test(arguments: 1...4)
     func twoThreadsAgreeOnTheFirstRowOfEachID(seed: UInt64) {
         let rows = 400_000
         let ids = [0, 1].map { Self.ids(seed: seed, part: $0, rows: rows, distinct: rows / 2) }
         let parts = {
-            var first = IDTable(expectedCount: rows)
+            var first = Self.table(expectedCount: rows, numbered: seed % 2 == 0)
             let later = first.shareWithLaterPart()
             return [Part(first), Part(later)]
         }()
@@ -171,12 +179,13 @@ import Testing
     /// The room runs out while both threads insert (a table sized for a fifth of the rows): the sharing is given up,
     /// the later part's rows from then on are dropped, and the first part ends holding exactly its own ids, each with
     /// its first value, whatever the later part wrote meanwhile.
+    /// Seed 2 in a numbered table.
     @Test(arguments: 1...3)
     func runningOutOfRoomAtOnceLeavesTheFirstPartsIDs(seed: UInt64) {
         let rows = 200_000
         let ids = [0, 1].map { Self.ids(seed: seed, part: $0, rows: rows, distinct: rows) }
         let parts = {
-            var first = IDTable(expectedCount: rows / 5)
+            var first = Self.table(expectedCount: rows / 5, numbered: seed == 2)
             let later = first.shareWithLaterPart()
             return [Part(first), Part(later)]
         }()
