@@ -71,7 +71,10 @@ final class SMTPRun: @unchecked Sendable {
         let group = DispatchGroup()
         for worker in 1..<settings.settings.maxConnections where hasMore {
             group.enter()
-            let thread = Thread { [self] in
+            // Unowned: a thread holding the run would outlive `deliver` by the moment between leaving the group and
+            // ending, and with it the callback `live` hands in without letting it escape (a crash, "closure has
+            // escaped", when the thread is that slow).
+            let thread = Thread { [unowned self] in
                 defer { group.leave() }
                 do {
                     let connection = try CurlSMTPConnection(settings: settings)
