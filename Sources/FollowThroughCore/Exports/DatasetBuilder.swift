@@ -27,8 +27,9 @@ public struct DatasetBuilder: Sendable {
     /// True for the builder of a later part of the work orders (`builderForLaterPart()`): the values it writes into
     /// `workOrderTechnicians` are tagged, and give way to the first part's.
     var isLaterPartOfWorkOrders = false
-    /// Marks a value of `workOrderTechnicians` written by the later part (its technician numbers are its own).
-    static let laterPartTag: UInt64 = 1 << 39
+    /// Marks a value of `workOrderTechnicians` written by the later part (its technician numbers are its own). (Bit 31:
+    /// values of numbered work orders have 32 bits.)
+    static let laterPartTag: UInt64 = 1 << 31
     /// Once `recordsOnlyNeededTechnicians`: for the wanted work orders the table keeps by id (`IDTable.isWide(_:)`),
     /// the value of the first row this builder read of each; `build()` writes them in.
     var wantedWideTechnicians: [String: UInt32] = [:]

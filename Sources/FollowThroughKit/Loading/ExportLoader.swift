@@ -18,11 +18,11 @@ public enum ExportLoader {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
         // Header problems first, in file order, before any long read.
-        var columns: [ExportKind: [Int]] = [:], firstRecommendationID: String?
+        // (And the first rows' ids: the tables of ids keep numbered ones in half the room.)
+        var columns: [ExportKind: [Int]] = [:], firstIDs: [ExportKind: String] = [:]
         for kind in [ExportKind.people, .workOrders, .recommendations] {
             let header = try headerAndFirstID(kind, config)
-            columns[kind] = header.columns
-            if kind == .recommendations { firstRecommendationID = header.firstID }
+            (columns[kind], firstIDs[kind]) = (header.columns, header.firstID)
         }
         var builder = DatasetBuilder(files: names)
         builder.previous = previous
@@ -45,13 +45,13 @@ public enum ExportLoader {
         // Room for tonight's rows: about as many as last run recorded, when it did (a few more: the file grows).
         let recorded = previous?.count ?? 0
         builder.reserve(recommendations: recorded > 0 ? recorded + recorded / 64 : estimatedRows(config.exports[.recommendations]!),
-                        idsLike: firstRecommendationID)
+                        idsLike: firstIDs[.recommendations])
         let source = config.exports[.recommendations]!
         let recommendationMarks = try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil,
                           split: splitPoint(source, above: splitAbove, share: firstPartShare),
                           linesBefore: { split throws(ExportError) in try lineEnds(source, to: split.offset, expecting: split.version) },
                           into: &builder)
-        builder.recordOnlyNeededTechnicians()
+        builder.recordOnlyNeededTechnicians(idsLike: firstIDs[.workOrders])
         _ = try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, split: workOrderSplit,
                           linesBefore: { _ throws(ExportError) in try workOrderLinesBefore!.value() }, into: &builder)
         // Last run's statuses under tonight's; the recommendations whose status moved since, read again in full.
