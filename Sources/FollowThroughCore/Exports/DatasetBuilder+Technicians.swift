@@ -5,15 +5,15 @@ extension DatasetBuilder {
     /// Call after the recommendations and before the work orders: from then on only the technicians of work orders
     /// named by a kept recommendation without `recommended_by` are recorded (not one per work order in the history),
     /// written in place into a table that copies of this builder share (`builderForLaterPart()`'s, by design; make no
-    /// other copy until `build()`). `idsLike`: a work order id (the first row's), whose shape, when numbered
-    /// (`NumberedIDs`), the table of wanted work orders keeps in slots of half the size.
-    public mutating func recordOnlyNeededTechnicians(idsLike sample: String? = nil) {
+    /// other copy until `build()`). `numbered`: the shape of the work orders' ids, when they are numbered, for the table
+    /// of wanted work orders to keep them in slots of half the size.
+    public mutating func recordOnlyNeededTechnicians(numbered shape: NumberedIDs? = nil) {
         // Sized once for all it may take (a table grown by doubling is up to twice that).
         let recommendations = dataset.recommendations.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }
         let pending = dataset.pending.lazy.filter { $0.recommendedBy.isEmpty && !$0.workOrderID.isEmpty }
         let named = laterWorkOrdersOfParts.reduce(laterWorkOrders.count) { $0 + $1.count }
         var wanted = IDTable(expectedCount: named + recommendations.count + pending.count + dataset.aged.workOrders.count,
-                             maxLoadTenths: 9, numbered: sample.flatMap(NumberedIDs.init(like:)))
+                             maxLoadTenths: 9, numbered: shape)
         for part in [laterWorkOrders] + laterWorkOrdersOfParts { part.forEach { id, _ in _ = wanted.insertIfAbsent(id, 0) } }
         (laterWorkOrders, laterWorkOrdersOfParts) = (ShortKeyTable(), [])
         for r in recommendations { _ = wanted.insertIfAbsent(r.workOrderID, 0) }

@@ -122,10 +122,10 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Makes room for about this many rows, so tables and lists do not grow while reading (a wrong guess costs a resize).
-    /// `idsLike`: an id of the file (its first row's), whose shape, when numbered (`NumberedIDs`), the table of every
-    /// recommendation keeps in slots of half the size.
-    public mutating func reserve(recommendations: Int, idsLike sample: String? = nil) {
-        if recommendationLines.count == 0, recommendationLines.numbered == nil, let shape = sample.flatMap(NumberedIDs.init(like:)) {
+    /// `numbered`: the shape of the file's ids, when they are numbered, for the table of every recommendation to keep them
+    /// in slots of half the size.
+    public mutating func reserve(recommendations: Int, numbered shape: NumberedIDs? = nil) {
+        if recommendationLines.count == 0, recommendationLines.numbered == nil, let shape {
             recommendationLines = IDTable(maxLoadTenths: recommendationLines.maxLoadTenths, numbered: shape)
         }
         recommendationLines.reserveCapacity(recommendations)

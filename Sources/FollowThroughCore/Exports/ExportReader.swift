@@ -24,6 +24,9 @@ public struct ExportRow {
 
     /// The row's id: every export's first canonical column (`ExportKind.columns`).
     public var id: String { text(0) }
+
+    /// Fields in the row as the file has them.
+    public var fieldCount: Int { row.count }
 }
 
 /// Streams one export file: finds the columns in its header, then hands each data row on.

@@ -7,7 +7,9 @@ import Foundation
 /// and a number: what exports use) is packed 7 bits a character beside its value; other ids go to a `ShortKeyTable`
 /// of their own. Same answers as a `[String: UInt64]` keyed by the id (canonically equivalent ids are one key).
 /// Told the shape of its ids (`NumberedIDs`), a table keeps those of that shape in slots of one word, 8 bytes, with
-/// values of up to 32 bits (`IDTable+NumberedSlots.swift`); its other ids, and larger values, go to its wide ids.
+/// values of up to 32 bits (`IDTable+NumberedSlots.swift`); its other ids, and larger values, go to its wide ids. A
+/// value changed in place in such a slot must still fit (a precondition): its users change only the low bits of a
+/// value (a status beside a row's line, a technician beside a tag).
 struct IDTable: Sendable {
     // Slot i: words[2i] = characters 0–7 (7 bits each, 56 bits) | value bits 0–7 << 56;
     //         words[2i+1] = characters 8–10 (21 bits) | length << 21 | value bits 8–39 << 25. Length 0: empty.

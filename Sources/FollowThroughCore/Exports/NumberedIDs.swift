@@ -26,6 +26,16 @@ public struct NumberedIDs: Sendable, Equatable {
         width = digits > 1 && bytes[prefix.count] == 0x30 ? digits : 0
     }
 
+    /// The shape of a file's first id when its last one has it too; nil otherwise. (Ids that change shape along the
+    /// file — a legacy first row, a year in the prefix, zero-padding outgrown — would mostly go wide, in slots of 24
+    /// bytes: more memory than two-word slots take.)
+    public init?(first: String, last: String) {
+        guard let shape = NumberedIDs(like: first) else { return nil }
+        var last = last
+        guard last.withUTF8({ shape.key(UnsafeRawBufferPointer($0)) }) != nil else { return nil }
+        self = shape
+    }
+
     init(prefix: String, width: Int) {
         self.prefix = Array(prefix.utf8)
         self.width = width

@@ -18,11 +18,12 @@ public enum ExportLoader {
         var names: [ExportKind: String] = [:]
         for (kind, source) in config.exports { names[kind] = source.displayName }
         // Header problems first, in file order, before any long read.
-        // (And the first rows' ids: the tables of ids keep numbered ones in half the room.)
-        var columns: [ExportKind: [Int]] = [:], firstIDs: [ExportKind: String] = [:]
+        // (And the shape of the ids, when numbered: the tables of ids then keep them in half the room.)
+        var columns: [ExportKind: [Int]] = [:], shapes: [ExportKind: NumberedIDs] = [:]
         for kind in [ExportKind.people, .workOrders, .recommendations] {
-            let header = try headerAndFirstID(kind, config)
-            (columns[kind], firstIDs[kind]) = (header.columns, header.firstID)
+            let header = try headerAndFirstRow(kind, config)
+            columns[kind] = header.columns
+            if kind != .people { shapes[kind] = idShape(config.exports[kind]!, header) }
         }
         var builder = DatasetBuilder(files: names)
         builder.previous = previous
@@ -45,13 +46,13 @@ public enum ExportLoader {
         // Room for tonight's rows: about as many as last run recorded, when it did (a few more: the file grows).
         let recorded = previous?.count ?? 0
         builder.reserve(recommendations: recorded > 0 ? recorded + recorded / 64 : estimatedRows(config.exports[.recommendations]!),
-                        idsLike: firstIDs[.recommendations])
+                        numbered: shapes[.recommendations])
         let source = config.exports[.recommendations]!
         let recommendationMarks = try ingestInParts(.recommendations, config, columns: columns[.recommendations] ?? nil,
                           split: splitPoint(source, above: splitAbove, share: firstPartShare),
                           linesBefore: { split throws(ExportError) in try lineEnds(source, to: split.offset, expecting: split.version) },
                           into: &builder)
-        builder.recordOnlyNeededTechnicians(idsLike: firstIDs[.workOrders])
+        builder.recordOnlyNeededTechnicians(numbered: shapes[.workOrders])
         _ = try ingestInParts(.workOrders, config, columns: columns[.workOrders] ?? nil, split: workOrderSplit,
                           linesBefore: { _ throws(ExportError) in try workOrderLinesBefore!.value() }, into: &builder)
         // Last run's statuses under tonight's; the recommendations whose status moved since, read again in full.
@@ -115,19 +116,19 @@ public enum ExportLoader {
     /// The file's column positions, from its header; nil when it has no complete header row (reading it whole then
     /// reports why).
     static func header(_ kind: ExportKind, _ config: Config) throws(ExportError) -> [Int]? {
-        try headerAndFirstID(kind, config).columns
+        try headerAndFirstRow(kind, config).columns
     }
 
-    /// `header`, and the id of the first row when the chunk read for the header holds it too (nil otherwise).
-    static func headerAndFirstID(_ kind: ExportKind, _ config: Config) throws(ExportError) -> (columns: [Int]?, firstID: String?) {
+    /// `header`, and the id and field count of the first row when the chunk read for the header holds it too.
+    static func headerAndFirstRow(_ kind: ExportKind, _ config: Config) throws(ExportError) -> Header {
         let source = config.exports[kind]!
         var reader = ExportReader(kind: kind, file: source.displayName, options: source.options)
-        var firstID: String?
+        var first: (id: String, fields: Int)?
         struct HeaderRead: Error {}
         try stream(source, until: { reader.columns != nil }) { chunk throws in
-            do { try reader.feed(chunk) { row in firstID = row.id; throw HeaderRead() } } catch is HeaderRead {}
+            do { try reader.feed(chunk) { row in first = (row.id, row.fieldCount); throw HeaderRead() } } catch is HeaderRead {}
         }
-        return (reader.columns, firstID)
+        return Header(columns: reader.columns, firstID: first?.id, fields: first?.fields)
     }
 
     /// Reads a large file as two parts on two threads, split at `split` (see `splitPoint`; nil reads it in one piece), each

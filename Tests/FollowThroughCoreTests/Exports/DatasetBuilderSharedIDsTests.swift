@@ -45,7 +45,7 @@ import Testing
         let expected = one.build()
 
         var first = Self.builder(aged: aged)
-        first.reserve(recommendations: 20, idsLike: numbered ? "R1" : nil)
+        first.reserve(recommendations: 20, numbered: numbered ? NumberedIDs(like: "R1") : nil)
         #expect((first.recommendationLines.numbered != nil) == numbered)
         var later = first.builderForLaterPart()
         first.shareRecommendationIDs(with: &later)
@@ -78,7 +78,7 @@ import Testing
     @Test(arguments: [false, true])
     func droppingTheLaterPartLeavesTheFirstPartsIDs(numbered: Bool) {
         var first = DatasetBuilder()
-        first.reserve(recommendations: 20, idsLike: numbered ? "R1" : nil)
+        first.reserve(recommendations: 20, numbered: numbered ? NumberedIDs(like: "R1") : nil)
         var later = first.builderForLaterPart()
         first.shareRecommendationIDs(with: &later)
         for r in Self.laterPart { later.add(r) }

@@ -24,7 +24,7 @@ import Testing
             builder.add(Recommendation(id: "RL\(n)", workOrderID: longID(n), siteID: "A", description: "Fix", status: .open,
                                        createdAt: created, salesOwner: "S1", line: workOrders + n + 2))
         }
-        builder.recordOnlyNeededTechnicians(idsLike: numbered ? "W1" : nil)
+        builder.recordOnlyNeededTechnicians(numbered: numbered ? NumberedIDs(like: "W1") : nil)
         #expect((builder.workOrderTechnicians.numbered != nil) == numbered)
         return builder
     }

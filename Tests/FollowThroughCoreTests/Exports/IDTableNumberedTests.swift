@@ -87,6 +87,22 @@ import Testing
         #expect(first.count == 2 && first["R-1"] == 10 && first["R-3"] == 30)
     }
 
+    /// The statuses a night records, held in a numbered table, are stored and read back as ids, whatever kind of table
+    /// reads them.
+    @Test func aSnapshotOverANumberedTableRoundTrips() {
+        var table = IDTable(numbered: Self.shape)
+        var expected: [String: TrackedStatus] = [:]
+        for i in 0..<3_000 {
+            let id = i % 10 == 0 ? "LEGACY-\(i)" : "R-\(i * 7)"
+            let status = TrackedStatus.allCases[i % TrackedStatus.allCases.count]
+            _ = table.insertIfAbsent(id, DatasetBuilder.lineValue(i + 2, StatusSnapshot.value(tonight: status.code, previous: StatusSnapshot.none)))
+            expected[id] = status
+        }
+        let snapshot = StatusSnapshot(values: table, previousCount: nil)
+        #expect(snapshot.dictionary == expected)
+        #expect(StatusSnapshot(encoded: snapshot.encoded())?.dictionary == expected)
+    }
+
     /// Slots stay where they are while only values change (what `KeyMarks` rely on), and move when a key is added at
     /// the load limit.
     @Test func slotsStayPutUntilAKeyIsAdded() {
