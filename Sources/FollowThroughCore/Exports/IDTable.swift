@@ -229,11 +229,11 @@ struct IDTable: Sendable {
     }
 
     /// True when the table keeps the key among its wide ids, if it holds it: a key that does not pack into a slot (with
-    /// `numbered`, also one held there for its value).
+    /// `numbered`, also one held there for its value: a key is in the slots or among the wide ids, never both). Reads
+    /// no slot (another thread may be writing their values).
     func isWide(_ key: UnsafeRawBufferPointer) -> Bool {
         guard let numbered else { return Self.packAny(key) == nil }
-        guard let k = numbered.key(key) else { return true }
-        return findNumbered(k) == nil && wide.count > 0 && wide[key] != nil
+        return numbered.key(key) == nil || (wide.count > 0 && wide[key] != nil)
     }
 
     /// Calls `body` with the key and value held in slot `i`; false when the slot is empty.

@@ -45,20 +45,46 @@ import FollowThroughTestSupport
         #expect(ids.allSatisfy { loaded.read.dataset.statuses[$0] == .open })
     }
 
-    /// The last line may end a description that spans lines (then an earlier whole row is the last one read), the file
-    /// may end in CRLF, and a tail inside one long quoted field has no row to read: not numbered then.
-    @Test func theLastRowIsAWholeRow() throws {
+    /// Rows sampled from the file's middle and end are whole rows read alone: a description spanning lines gives none
+    /// (the rows before it are read), nor does the header; CRLF and lone CR end lines alike; a tail inside one long
+    /// quoted field has no row to read (not numbered then).
+    @Test func sampledRowsAreWholeRows() throws {
         let spanning = try config(recommendations: [Self.row("R-1"), Self.row("R-2"), Self.row("R-3", description: "\"Two\nlines, \"\"quoted\"\"\"")])
-        let header = try ExportLoader.headerAndFirstRow(.recommendations, spanning)
-        #expect(ExportLoader.lastRowID(spanning.exports[.recommendations]!, idPosition: 0, fields: header.fields!) == "R-2")
+        #expect(ExportLoader.sampledRowIDs(spanning.exports[.recommendations]!, idPosition: 0, fields: 13) == ["R-2", "R-1"])
         #expect(try shape(spanning) == NumberedIDs(prefix: "R-", width: 0))
 
-        let crlf = try config(recommendations: [Self.row("R-1"), Self.row(" R-2 ")], eol: "\r\n")
-        #expect(ExportLoader.lastRowID(crlf.exports[.recommendations]!, idPosition: 0, fields: 13) == "R-2")
+        for eol in ["\r\n", "\r"] {
+            let ended = try config(recommendations: [Self.row("R-1"), Self.row(" R-2 ")], eol: eol)
+            #expect(ExportLoader.sampledRowIDs(ended.exports[.recommendations]!, idPosition: 0, fields: 13) == ["R-2", "R-1"])
+        }
+        let longCR = try config(recommendations: (1...3_000).map { Self.row("R-\($0)") }, eol: "\r")
+        #expect(try shape(longCR) == NumberedIDs(prefix: "R-", width: 0))
 
         let long = "\"" + String(repeating: "a long note\n", count: 8_000) + "\""
         let quoted = try config(recommendations: [Self.row("R-1"), Self.row("R-2", description: long)])
-        #expect(ExportLoader.lastRowID(quoted.exports[.recommendations]!, idPosition: 0, fields: 13) == nil)
+        #expect(ExportLoader.sampledRowIDs(quoted.exports[.recommendations]!, idPosition: 0, fields: 13).isEmpty)
         #expect(try shape(quoted) == nil)
+
+        let headerOnly = try config(recommendations: [])
+        #expect(ExportLoader.sampledRowIDs(headerOnly.exports[.recommendations]!, idPosition: 0, fields: 13).isEmpty)
+    }
+
+    /// A file over 128 KB is sampled in its middle too: shapes mixed along it (every tenth row another kind of order)
+    /// are not numbered, though its first and last rows agree.
+    @Test func mixedShapesAreSampledInTheMiddle() throws {
+        let rows = (1...4_000).map { Self.row($0 % 10 == 0 && $0 < 3_990 ? "PM-\($0)" : "R-\($0)") }
+        let mixed = try config(recommendations: rows)
+        let sampled = ExportLoader.sampledRowIDs(mixed.exports[.recommendations]!, idPosition: 0, fields: 13)
+        #expect(sampled.count == 32 && sampled.contains { $0.hasPrefix("PM-") })
+        #expect(try shape(mixed) == nil)
+    }
+
+    /// The id where the file's columns put it, with the file's delimiter.
+    @Test func theIDIsReadWhereTheFileHasIt() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let url = dir.appendingPathComponent("recs.csv")
+        try "asset;recommendation_id;note\nA;R-1;x\nB;R-2;\"y;z\"\n".write(to: url, atomically: true, encoding: .utf8)
+        let source = ExportSource(path: url.path, displayName: "recs.csv", options: ExportOptions(delimiter: UInt8(ascii: ";")))
+        #expect(ExportLoader.sampledRowIDs(source, idPosition: 1, fields: 3) == ["R-2", "R-1"])
     }
 }
