@@ -51,14 +51,15 @@ extension IDTable {
         return wide.count > 0 ? wide[key] : nil
     }
 
-    /// The slot holding number + 1 `k`; nil when none does.
+    /// The slot holding number + 1 `k`; nil when none does. (Each slot read whole, by an atomic load, for
+    /// `sharedSlot(of:)`: another thread may be swapping values in.)
     @inline(__always)
     func findNumbered(_ k: UInt64) -> Int? {
         guard capacity > 0 else { return nil }
         let words = storage.base
         var i = slot(k, 0)
         while true {
-            let word = words[i]
+            let word = ft_load_word(words + i)
             if word == 0 { return nil }
             if word >> 32 == k { return i }
             i = i + 1 == capacity ? 0 : i + 1

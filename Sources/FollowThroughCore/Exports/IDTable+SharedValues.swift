@@ -11,15 +11,8 @@ extension IDTable {
     @inline(__always)
     func sharedSlot(of key: UnsafeRawBufferPointer) -> Int? {
         if let numbered {
-            guard capacity > 0, let k = numbered.key(key) else { return nil }
-            let words = storage.base
-            var i = slot(k, 0)
-            while true {
-                let word = ft_load_word(words + i)
-                if word == 0 { return nil }
-                if word >> 32 == k { return i }
-                i = i + 1 == capacity ? 0 : i + 1
-            }
+            guard let k = numbered.key(key) else { return nil }
+            return findNumbered(k)
         }
         guard capacity > 0, let (a, b) = Self.packAny(key) else { return nil }
         let words = storage.base

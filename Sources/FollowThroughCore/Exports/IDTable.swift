@@ -223,7 +223,10 @@ struct IDTable: Sendable {
     /// (`isWide(_:)` tells those apart).
     @inline(__always)
     func slot(of key: UnsafeRawBufferPointer) -> Int? {
-        if let numbered { return numbered.key(key).flatMap(findNumbered) }
+        if let numbered {
+            guard let k = numbered.key(key) else { return nil }
+            return findNumbered(k)
+        }
         guard let (a, b) = Self.packAny(key) else { return nil }
         return findSlot(a, b)
     }
