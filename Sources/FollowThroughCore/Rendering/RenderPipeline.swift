@@ -9,7 +9,9 @@ import Foundation
 final class RenderPipeline<Item: Sendable>: @unchecked Sendable {
     private let count: Int
     private let window: Int
-    private let render: @Sendable (Int) -> Item
+    /// Let go once the workers are done (`finish`): a worker's thread may outlive its work a moment, holding the
+    /// pipeline, and this holds what rendering needs (the plan, the templates).
+    private var render: (@Sendable (Int) -> Item)?
     private let condition = NSCondition()
     // Guarded by `condition`:
     private var slots: [Item?]
@@ -50,6 +52,7 @@ final class RenderPipeline<Item: Sendable>: @unchecked Sendable {
         stopped = true
         condition.broadcast()
         while runningWorkers > 0 { condition.wait() }
+        render = nil
         condition.unlock()
     }
 
@@ -61,7 +64,7 @@ final class RenderPipeline<Item: Sendable>: @unchecked Sendable {
             let index = nextToRender
             nextToRender += 1
             condition.unlock()
-            let item = render(index)
+            let item = render!(index)  // (set until `finish`, which waits for this loop to end)
             condition.lock()
             slots[index] = item
             condition.broadcast()

@@ -32,6 +32,25 @@ import Testing
         #expect(progress.rendered == count)
     }
 
+    final class Token: Sendable {}
+
+    /// Once finished, the pipeline lets go of what rendering captured (the plan, the templates), though a worker's
+    /// thread may still hold the pipeline a moment.
+    @Test func finishingLetsGoOfWhatRenderingCaptured() {
+        for _ in 0..<300 {
+            var token: Token? = Token()
+            weak let captured = token
+            let pipeline = RenderPipeline(count: 3, window: 2, workers: 2) { [token] index -> Int in
+                _ = token
+                return index
+            }
+            token = nil
+            for index in 0..<3 { #expect(pipeline.take(index) == index) }
+            pipeline.finish()
+            #expect(captured == nil)
+        }
+    }
+
     /// Finishing before everything is taken stops the workers: they render at most a window past what was taken.
     @Test func finishingEarlyStopsRendering() {
         let progress = Progress()
