@@ -42,7 +42,9 @@ public struct MailTransport: Sendable {
     /// recorded a batch at a time, since a crash before a batch is recorded only makes the next run redo it.
     public var idempotent: Bool
     /// Delivers every message the source gives, reporting each outcome as it happens; throws `TransportSetupError`
-    /// when it cannot start. Takes messages from the source only as it is ready to send them.
+    /// when it cannot start. Takes messages from the source only as it is ready to send them. `onOutcome` may be called
+    /// from several threads at once (the outbox's writers report failed writes as they meet them), never after
+    /// `handOver` returns.
     public var handOver: @Sendable (_ messages: MessageSource, _ onOutcome: @Sendable (DeliveryOutcome) -> Void) throws -> Void
     public init(name: String, idempotent: Bool = false,
                 deliver: @escaping @Sendable (MessageSource, @Sendable (DeliveryOutcome) -> Void) throws -> Void) {
