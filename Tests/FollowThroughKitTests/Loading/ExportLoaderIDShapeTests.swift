@@ -79,6 +79,27 @@ import FollowThroughTestSupport
         #expect(try shape(mixed) == nil)
     }
 
+    /// Any bytes at all (quotes, delimiters, CR and LF, NUL, invalid UTF-8; files of a few bytes to past 128 KB):
+    /// sampling never fails, and gives only ids of rows with the header's field count.
+    @Test func anyBytesAreSampledSafely() throws {
+        var rng = SplitMix64(seed: 9)
+        let alphabet: [UInt8] = Array("R-0123456789,;\"\r\n \t".utf8) + [0, 0xC3, 0xA9, 0xFF]
+        let dir = try TestSupport.temporaryDirectory()
+        for round in 0..<40 {
+            let size = [3, 200, 70_000, 140_000][round % 4] + Int(rng.next() % 100)
+            let bytes = (0..<size).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            let url = dir.appendingPathComponent("fuzz-\(round).csv")
+            try Data(bytes).write(to: url)
+            let source = ExportSource(path: url.path, displayName: "fuzz.csv", options: ExportOptions())
+            let fields = 1 + Int(rng.next() % 4)
+            for id in ExportLoader.sampledRowIDs(source, idPosition: Int(rng.next() % UInt64(fields)), fields: fields) {
+                #expect(!id.hasPrefix(" ") && !id.hasSuffix(" "))
+            }
+            #expect(ExportLoader.idShape(source, .init(columns: [0], firstID: "R-1", fields: fields)) == nil
+                || ExportLoader.sampledRowIDs(source, idPosition: 0, fields: fields).allSatisfy { $0.hasPrefix("R-") })
+        }
+    }
+
     /// The id where the file's columns put it, with the file's delimiter.
     @Test func theIDIsReadWhereTheFileHasIt() throws {
         let dir = try TestSupport.temporaryDirectory()
